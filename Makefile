@@ -1,0 +1,32 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# A pinned torch: the CPU build of this release lies on the development machines' disk;
+# an unpinned torch would pull a multi-GB CUDA build. The package itself accepts torch>=2.4.
+TORCH ?= torch==2.13.0
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck bench clean
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check "$(TORCH)"
+	$(PY) -m pip install -q --disable-pip-version-check -e ".[dev]" "$(TORCH)"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(PY) -m lrfunc.demo
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check lrfunc tests bench
+	$(VENV)/bin/ruff format --check lrfunc tests bench
+
+typecheck: $(STAMP)
+	$(VENV)/bin/pyright
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

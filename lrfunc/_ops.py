@@ -1,0 +1,133 @@
+"""The ops shim: one formula, two paths.
+
+Every kernel in :mod:`lrfunc.functional` is written once against these helpers. When no
+argument is a tensor they use :mod:`math` and Python operators (no torch dispatch, a
+Python float comes out); when any argument is a tensor they use branch-free torch ops
+(no host sync, any shape and device, traceable by ``torch.compile``).
+
+Non-linear helpers clamp their input first so that the branch a ``where`` discards never
+produces NaN values or NaN gradients.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Union
+
+import torch
+
+Tensor = torch.Tensor
+Value = Union[float, int, Tensor]
+"""A Python number on the number path, a tensor on the tensor path."""
+
+__all__ = [
+    "Tensor",
+    "Value",
+    "any_tensor",
+    "clamp",
+    "cos",
+    "exp",
+    "floor",
+    "log",
+    "maximum",
+    "minimum",
+    "pow",
+    "sqrt",
+    "tanh",
+    "where",
+]
+
+
+def any_tensor(*values: object) -> bool:
+    """Whether any of ``values`` is a tensor (then the tensor path is taken)."""
+    return any(isinstance(v, Tensor) for v in values)
+
+
+def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
+    """``if_true`` where ``condition`` holds, else ``if_false`` (both already computed)."""
+    if isinstance(condition, Tensor):
+        if not any_tensor(if_true, if_false):
+            # Two Python numbers: keep them in double precision (torch.where would round
+            # them to the default float32 dtype).
+            if_true = torch.tensor(if_true, dtype=torch.float64, device=condition.device)
+        return torch.where(condition, if_true, if_false)  # type: ignore[arg-type]
+    return if_true if condition else if_false
+
+
+def minimum(a: Value, b: Value) -> Value:
+    if any_tensor(a, b):
+        if not isinstance(a, Tensor):
+            a, b = b, a
+        assert isinstance(a, Tensor)
+        return torch.clamp(a, max=b) if not isinstance(b, Tensor) else torch.minimum(a, b)
+    return a if a <= b else b  # type: ignore[operator]
+
+
+def maximum(a: Value, b: Value) -> Value:
+    if any_tensor(a, b):
+        if not isinstance(a, Tensor):
+            a, b = b, a
+        assert isinstance(a, Tensor)
+        return torch.clamp(a, min=b) if not isinstance(b, Tensor) else torch.maximum(a, b)
+    return a if a >= b else b  # type: ignore[operator]
+
+
+def clamp(x: Value, low: Value, high: Value) -> Value:
+    """``x`` limited to ``[low, high]``."""
+    return minimum(maximum(x, low), high)
+
+
+def floor(x: Value) -> Value:
+    if isinstance(x, Tensor):
+        return torch.floor(x)
+    return float(math.floor(x))
+
+
+def cos(x: Value) -> Value:
+    return torch.cos(x) if isinstance(x, Tensor) else math.cos(x)
+
+
+def tanh(x: Value) -> Value:
+    return torch.tanh(x) if isinstance(x, Tensor) else math.tanh(x)
+
+
+def exp(x: Value) -> Value:
+    """``e**x``; on the number path an exponent past float range gives inf, never raises."""
+    if isinstance(x, Tensor):
+        return torch.exp(x)
+    return math.exp(x) if x < 709.0 else math.inf
+
+
+def log(x: Value) -> Value:
+    """Natural log of ``x`` clamped to the smallest positive normal float (never NaN)."""
+    if isinstance(x, Tensor):
+        return torch.log(torch.clamp(x, min=torch.finfo(x.dtype).tiny))
+    return math.log(x) if x > 0 else math.log(2.2250738585072014e-308)
+
+
+def sqrt(x: Value) -> Value:
+    """Square root of ``x`` clamped at 0 (so a discarded negative branch is no NaN)."""
+    if isinstance(x, Tensor):
+        return torch.sqrt(torch.clamp(x, min=0.0))
+    return math.sqrt(x) if x > 0 else 0.0
+
+
+def pow(base: Value, exponent: Value) -> Value:  # noqa: A001 - mirrors math.pow
+    """``base ** exponent`` for ``base >= 0``: a zero base gives 0 with finite gradients.
+
+    The double-``where`` keeps ``d/d exponent`` of ``0 ** p`` at 0 instead of NaN.
+    """
+    if not isinstance(base, Tensor) and isinstance(exponent, Tensor):
+        # A Python base stays a double scalar: torch.as_tensor would round it to float32.
+        return torch.pow(base, exponent) if base > 0 else torch.zeros_like(exponent)
+    if isinstance(base, Tensor):
+        base_t = base
+        positive = base_t > 0
+        safe = torch.where(positive, base_t, torch.ones_like(base_t))
+        return torch.where(positive, torch.pow(safe, exponent), torch.zeros_like(safe))
+    if base <= 0:  # type: ignore[operator]
+        return 0.0
+    try:
+        return math.pow(base, exponent)  # type: ignore[arg-type]
+    except OverflowError:
+        return math.inf

@@ -1,0 +1,50 @@
+"""The step convention, applied once at the entry of every evaluation.
+
+``step`` is the number of optimizer updates already made. On the number path it must be
+a finite real ``>= 0`` (else ``ValueError``) and a Python float comes out. On the tensor
+path nothing is checked on the host: negative (and NaN) steps act as 0, integer steps are
+widened to float64 so that no step up to 2**53 is rounded before the schedule's own
+arithmetic, and the result takes ``base_lr``'s floating dtype when it is a tensor, else
+the step's floating dtype, else torch's default dtype.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import torch
+
+from ._ops import Tensor, Value
+from ._validate import check_base_lr, check_step
+
+__all__ = ["evaluate", "tensor_step"]
+
+
+def tensor_step(step: Tensor) -> Tensor:
+    """The step as the schedules' arithmetic wants it: float, and never below 0."""
+    if not step.is_floating_point():
+        # MPS has no float64; there integer steps are exact up to 2**24 only.
+        wide = torch.float32 if step.device.type == "mps" else torch.float64
+        step = step.to(wide)
+    return torch.where(step >= 0, step, torch.zeros_like(step))  # NaN >= 0 is False
+
+
+def _result_dtype(step: Tensor, base_lr: Any) -> torch.dtype:
+    if isinstance(base_lr, Tensor) and base_lr.is_floating_point():
+        return base_lr.dtype
+    if step.is_floating_point():
+        return step.dtype
+    return torch.get_default_dtype()
+
+
+def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
+    """Apply the step convention around ``fn(step, base_lr)``, a schedule's formula."""
+    if isinstance(step, Tensor):
+        out = fn(tensor_step(step), base_lr)
+        dtype = _result_dtype(step, base_lr)
+        out = torch.as_tensor(out, device=step.device).to(dtype)
+        shape = torch.broadcast_shapes(step.shape, out.shape)
+        return out if out.shape == shape else out.expand(shape).clone()
+    out = fn(check_step(step), check_base_lr(base_lr))
+    return out if isinstance(out, Tensor) else float(out)
