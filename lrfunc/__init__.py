@@ -25,6 +25,7 @@ from ._combinators import product as product
 from ._combinators import scale as scale
 from ._combinators import shift as shift
 from ._combinators import stretch as stretch
+from ._from_torch import from_torch as from_torch
 from ._schedule import Schedule as Schedule
 
 __version__ = "0.1.0"

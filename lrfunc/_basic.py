@@ -347,6 +347,3 @@ class piecewise_constant(KernelSchedule):
                 f"got {len(values)}"
             )
         self._set("values", values)
-
-
-

@@ -97,7 +97,7 @@ class chain(Schedule):
 
     def _eval(self, step: Value, base_lr: Any) -> Value:
         out = self.schedules[0]._eval(step, base_lr)
-        for start, piece in zip(self.starts, self.schedules[1:]):  # type: ignore[attr-defined]
+        for start, piece in zip(self.starts, self.schedules[1:], strict=True):  # type: ignore[attr-defined]
             local = ops.maximum(step - start, 0)
             out = ops.where(step < start, out, piece._eval(local, base_lr))
         return out

@@ -15,9 +15,9 @@ import math
 from typing import Union
 
 import torch
+from torch import Tensor
 
-Tensor = torch.Tensor
-Value = Union[float, int, Tensor]
+Value = Union[float, int, Tensor]  # noqa: UP007 - a runtime alias, also on 3.9 tools
 """A Python number on the number path, a tensor on the tensor path."""
 
 __all__ = [
@@ -112,7 +112,7 @@ def sqrt(x: Value) -> Value:
     return math.sqrt(x) if x > 0 else 0.0
 
 
-def pow(base: Value, exponent: Value) -> Value:  # noqa: A001 - mirrors math.pow
+def pow(base: Value, exponent: Value) -> Value:
     """``base ** exponent`` for ``base >= 0``: a zero base gives 0 with finite gradients.
 
     The double-``where`` keeps ``d/d exponent`` of ``0 ** p`` at 0 instead of NaN.

@@ -55,6 +55,7 @@ class Schedule:
     """
 
     if TYPE_CHECKING:
+        # Each schedule sets it: a dataclass field, a ClassVar None, or at construction.
         steps: int | None
 
     #: Name of a field that holds positional ``*args`` (``chain(*schedules)``), if any.

@@ -8,8 +8,12 @@ __all__ = ["text_plot"]
 
 
 def text_plot(
-    values: Sequence[float], *, first_step: int = 0, last_step: int | None = None,
-    width: int = 64, height: int = 12,
+    values: Sequence[float],
+    *,
+    first_step: int = 0,
+    last_step: int | None = None,
+    width: int = 64,
+    height: int = 12,
 ) -> str:
     """Draw ``values`` (sampled evenly from ``first_step`` to ``last_step``) as text.
 

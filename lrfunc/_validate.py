@@ -16,14 +16,14 @@ from typing import Any
 import torch
 
 __all__ = [
+    "check_base_lr",
+    "check_boundaries",
+    "check_choice",
     "check_length",
     "check_nonnegative_int",
-    "check_real",
     "check_positive",
-    "check_boundaries",
+    "check_real",
     "check_step",
-    "check_base_lr",
-    "check_choice",
 ]
 
 

@@ -199,6 +199,6 @@ def piecewise_constant(
         [1.0, 1.0, 0.5, 0.1, 0.1]
     """
     out: Value = values[0]
-    for boundary, value in zip(boundaries, values[1:]):
+    for boundary, value in zip(boundaries, values[1:], strict=True):
         out = ops.where(step >= boundary, value, out)
     return base_lr * out
