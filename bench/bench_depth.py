@@ -43,8 +43,8 @@ def run(quick: bool = False) -> list[Row]:
         timings = interleaved(
             {
                 "number": lambda sched=sched, depth=depth: sched(50 * depth, 3e-4),
-                "tensor": lambda sched=sched, step=step: sched(step, base_lr),
-                "compiled": lambda compiled=compiled, step=step: compiled(step, base_lr),
+                "tensor": lambda sched=sched, step=step, b=base_lr: sched(step, b),
+                "compiled": lambda compiled=compiled, step=step, b=base_lr: compiled(step, b),
             },
             number=20 if quick else 200,
             rounds=5 if quick else 15,
