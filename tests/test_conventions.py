@@ -18,6 +18,7 @@ import sys
 import numpy as np
 import pytest
 import torch
+from torch.overrides import TorchFunctionMode
 
 import lrfunc as lf
 
@@ -93,6 +94,20 @@ def test_number_path_gives_python_float(sched: lf.Schedule) -> None:
         for base_lr in (1.0, 3e-4, 2, np.float32(0.5)):
             out = sched(step, base_lr)
             assert type(out) is float, (step, base_lr, type(out))
+
+
+class _NoTorch(TorchFunctionMode):
+    """Fails on any torch function call, factories included."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):  # type: ignore[override]
+        raise AssertionError(f"the number path called torch: {func}")
+
+
+@pytest.mark.parametrize("sched", SCHEDULES, ids=IDS)
+def test_number_path_does_not_dispatch_to_torch(sched: lf.Schedule) -> None:
+    with _NoTorch():
+        for k in probe_steps(sched):
+            sched(k, 3e-4)
 
 
 @pytest.mark.parametrize("sched", SCHEDULES, ids=IDS)
