@@ -214,27 +214,28 @@ class TestPiecewiseConstant:
         assert sched.steps is None
 
 
+KERNEL_CASES = [
+    (lf.functional.constant, {"value": 0.5}, lf.constant(0.5)),
+    (lf.functional.linear, {"steps": 4, "end": 0.2}, lf.linear(4, end=0.2)),
+    (lf.functional.warmup, {"steps": 3}, lf.warmup(3)),
+    (lf.functional.step, {"every": 2, "gamma": 0.5}, lf.step(2, gamma=0.5)),
+    (lf.functional.multistep, {"boundaries": (1, 3)}, lf.multistep([1, 3])),
+    (lf.functional.exp, {"gamma": 0.5, "every": 2}, lf.exp(0.5, every=2)),
+    (lf.functional.cosine, {"steps": 4, "end": 0.1}, lf.cosine(4, end=0.1)),
+    (lf.functional.poly, {"steps": 4, "power": 2.0}, lf.poly(4, power=2.0)),
+    (
+        lf.functional.piecewise_constant,
+        {"boundaries": (2,), "values": (1.0, 0.5)},
+        lf.piecewise_constant([2], [1.0, 0.5]),
+    ),
+]
+
+
 class TestFunctionalKernels:
     """The kernels of lrfunc.functional give the same values as the schedule objects."""
 
     @pytest.mark.parametrize(
-        ("kernel", "params", "sched"),
-        [
-            (lf.functional.constant, {"value": 0.5}, lf.constant(0.5)),
-            (lf.functional.linear, {"steps": 4, "end": 0.2}, lf.linear(4, end=0.2)),
-            (lf.functional.warmup, {"steps": 3}, lf.warmup(3)),
-            (lf.functional.step, {"every": 2, "gamma": 0.5}, lf.step(2, gamma=0.5)),
-            (lf.functional.multistep, {"boundaries": (1, 3)}, lf.multistep([1, 3])),
-            (lf.functional.exp, {"gamma": 0.5, "every": 2}, lf.exp(0.5, every=2)),
-            (lf.functional.cosine, {"steps": 4, "end": 0.1}, lf.cosine(4, end=0.1)),
-            (lf.functional.poly, {"steps": 4, "power": 2.0}, lf.poly(4, power=2.0)),
-            (
-                lf.functional.piecewise_constant,
-                {"boundaries": (2,), "values": (1.0, 0.5)},
-                lf.piecewise_constant([2], [1.0, 0.5]),
-            ),
-        ],
-        ids=lambda v: getattr(v, "__name__", None) or type(v).__name__,
+        ("kernel", "params", "sched"), KERNEL_CASES, ids=[c[0].__name__ for c in KERNEL_CASES]
     )
     def test_kernel_matches_schedule(self, kernel, params, sched) -> None:
         for k in range(6):
