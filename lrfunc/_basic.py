@@ -344,6 +344,6 @@ class piecewise_constant(KernelSchedule):
         if len(values) != len(boundaries) + 1:
             raise ValueError(
                 f"values must have len(boundaries) + 1 = {len(boundaries) + 1} entries, "
-                f"got {len(values)}"
+                f"got {len(values)}: {list(values)}"
             )
         self._set("values", values)

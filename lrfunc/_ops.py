@@ -80,7 +80,8 @@ def clamp(x: Value, low: Value, high: Value) -> Value:
 def floor(x: Value) -> Value:
     if isinstance(x, Tensor):
         return torch.floor(x)
-    return float(math.floor(x))
+    # math.floor raises on inf (a finite step over a small `every` can overflow to it)
+    return float(math.floor(x)) if math.isfinite(x) else float(x)
 
 
 def cos(x: Value) -> Value:
