@@ -142,20 +142,30 @@ def _name(scheduler: Any, attr: str) -> str:
     return f"{type(scheduler).__name__}.{attr}"
 
 
+def _as_int(value: Any) -> int | None:
+    """``value`` as an int when it is a finite integral real number, else None."""
+    if isinstance(value, Real) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number) and number.is_integer():
+            return int(number)
+    return None
+
+
 def _count(scheduler: Any, attr: str, *, low: int) -> int:
     """An integer parameter of the scheduler (an integral float is accepted)."""
     value = getattr(scheduler, attr)
-    if isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value):
-        if float(value).is_integer() and value >= low:
-            return int(value)
+    count = _as_int(value)
+    if count is not None and count >= low:
+        return count
     raise ValueError(f"from_torch needs {_name(scheduler, attr)} an int >= {low}, got {value!r}")
 
 
 def _real(scheduler: Any, attr: str, *, low: float = 0.0) -> float:
     value = getattr(scheduler, attr)
-    if isinstance(value, Real) and not isinstance(value, bool) and math.isfinite(value):
-        if value >= low:
-            return float(value)
+    if isinstance(value, Real) and not isinstance(value, bool):
+        number = float(value)
+        if math.isfinite(number) and number >= low:
+            return number
     raise ValueError(
         f"from_torch needs {_name(scheduler, attr)} a finite number >= {low} "
         f"(lrfunc's learning rates are never negative), got {value!r}"
@@ -164,7 +174,7 @@ def _real(scheduler: Any, attr: str, *, low: float = 0.0) -> float:
 
 def _decay_from(first: int, gamma: float) -> Schedule | None:
     """``gamma == 0``: 1 before step ``first``, 0 from it on (lf.step/exp need gamma > 0)."""
-    return piecewise_constant([first], [1.0, 0.0]) if gamma == 0.0 else None
+    return piecewise_constant((first,), (1.0, 0.0)) if gamma == 0.0 else None
 
 
 def _product(schedules: list[Schedule]) -> Schedule:
@@ -186,18 +196,19 @@ def _multistep_lr(s: Any, initial: int) -> list[Schedule]:
     counts: Counter[int] = Counter()
     for m, n in s.milestones.items():
         # torch's recursion only meets integral milestones >= 1 (``epoch in milestones``).
-        if isinstance(m, Real) and math.isfinite(m) and float(m).is_integer() and m >= 1:
-            counts[int(m)] += n
+        at = _as_int(m)
+        if at is not None and at >= 1:
+            counts[at] += n
     bounds = sorted(counts)
     if not bounds:
         return _every_group(s, constant(gamma**initial))
     if initial == 0 and gamma > 0 and all(counts[b] == 1 for b in bounds):
-        return _every_group(s, multistep(bounds, gamma=gamma))
+        return _every_group(s, multistep(tuple(bounds), gamma=gamma))
     values, passed = [gamma**initial], initial
     for b in bounds:
         passed += counts[b]
         values.append(gamma**passed)
-    return _every_group(s, piecewise_constant(bounds, values))
+    return _every_group(s, piecewise_constant(tuple(bounds), tuple(values)))
 
 
 @converter(tls.MultiStepLR)
@@ -219,7 +230,7 @@ def _constant_lr(s: Any, *, restart: bool) -> list[Schedule]:
         # Built: epoch 0 multiplies by factor and epoch == total_iters never comes again.
         # Restarted: the closed form at epoch 0 already undid it.
         return _every_group(s, constant(1.0 if restart else factor))
-    return _every_group(s, piecewise_constant([total], [factor, 1.0]))
+    return _every_group(s, piecewise_constant((total,), (factor, 1.0)))
 
 
 @converter(tls.ConstantLR)
@@ -303,8 +314,9 @@ def _nested(parent: Any, child: Any, index: int) -> None:
 
 
 def _milestone(value: Any, index: int) -> int:
-    if isinstance(value, Real) and math.isfinite(value) and float(value).is_integer():
-        return int(value)
+    at = _as_int(value)
+    if at is not None:
+        return at
     raise ValueError(f"from_torch needs SequentialLR milestones[{index}] an int, got {value!r}")
 
 
@@ -348,7 +360,7 @@ def _settles_at(s: Any) -> int | None:
     if type(s) in (tls.StepLR, tls.ExponentialLR):
         return 0 if s.gamma == 1.0 else None
     if type(s) is tls.MultiStepLR:
-        hit = [int(m) for m in s.milestones if float(m).is_integer() and m >= 1]
+        hit = [at for m in s.milestones if (at := _as_int(m)) is not None and at >= 1]
         return max(hit, default=0)
     if type(s) in (tls.ConstantLR, tls.LinearLR, tls.PolynomialLR):
         return int(s.total_iters)
