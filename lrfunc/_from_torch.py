@@ -367,22 +367,42 @@ def _settles_at(s: Any) -> int | None:
     return None
 
 
+#: Children whose step multiplies the lr by f(k) / f(k - 1): a chain of them is a product.
+_RATIO = (
+    tls.StepLR,
+    tls.MultiStepLR,
+    tls.ConstantLR,
+    tls.LinearLR,
+    tls.ExponentialLR,
+    tls.PolynomialLR,
+)
+#: Children whose step sets the lr from base_lr, discarding what the others did.
+_OVERWRITE = (tls.LambdaLR, tls.OneCycleLR, tls.CyclicLR, tls.CosineAnnealingWarmRestarts)
+
+
 @converter(tls.ChainedScheduler)
 def _chained_scheduler(s: Any) -> list[Schedule]:
     children = _flatten(s)
-    lambdas = [i for i, c in enumerate(children) if type(c) is tls.LambdaLR]
-    if lambdas:
-        # LambdaLR sets lr = base_lr * fn(k) each step, discarding what came before it.
-        if lambdas[-1] != len(children) - 1:
+    overwrites = [i for i, c in enumerate(children) if type(c) in _OVERWRITE]
+    if overwrites:
+        if overwrites[-1] != len(children) - 1:
+            name = type(children[overwrites[-1]]).__name__
             raise ValueError(
-                "from_torch converts a ChainedScheduler with a LambdaLR only when the "
-                "LambdaLR is the last child: it overwrites the lr each step, so the "
-                "children after it contribute one step's ratio each, which is no product"
+                f"from_torch converts a ChainedScheduler with a {name} only when it is the "
+                f"last child: {name} sets the lr from base_lr each step, so each child "
+                "after it contributes one step's ratio, which is no product"
             )
-        return _convert(children[-1])
+        return _convert(children[-1])  # it overwrites whatever came before
+    parts: list[list[Schedule]] = []
     for i, child in enumerate(children):
         _nested(s, child, i)  # a SequentialLR (nested ChainedSchedulers are flattened)
-    parts = [_convert(c) for c in children]
+        parts.append(_convert(child))
+        if type(child) not in (*_RATIO, tls.CosineAnnealingLR):
+            raise ValueError(
+                f"from_torch does not know whether {type(child).__name__}'s update inside "
+                "a ChainedScheduler is a ratio of the lr (a product); convert the children "
+                "one by one and multiply them if it is"
+            )
     if len(parts) == 1:
         return parts[0]
     cosines = [i for i, c in enumerate(children) if type(c) is tls.CosineAnnealingLR]

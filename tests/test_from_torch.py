@@ -500,7 +500,10 @@ EXP = (tls.ExponentialLR, {"gamma": 0.9})
         (chained(COS, EXP), "still changing: \\['ExponentialLR'\\]"),
         (chained(COS, (tls.LinearLR, {"total_iters": 20})), "still changing: \\['LinearLR'\\]"),
         (chained(COS, COS), "2 CosineAnnealingLR"),
-        (chained((tls.LambdaLR, {"lr_lambda": rise}), EXP), "LambdaLR is the last child"),
+        (
+            chained((tls.LambdaLR, {"lr_lambda": rise}), EXP),
+            "LambdaLR only when it is the last child",
+        ),
         (
             chained(EXP, (tls.SequentialLR, {"schedulers": [EXP, COS], "milestones": [3]})),
             "SequentialLR inside a ChainedScheduler",
@@ -541,3 +544,29 @@ def test_a_stepped_scheduler_is_refused() -> None:
     torch_trajectory(opt, scheduler, 2)
     with pytest.raises(ValueError, match="last_epoch=2"):
         lf.from_torch(scheduler)
+
+
+def test_chained_scheduler_with_onecycle_before_others_is_refused() -> None:
+    opt = make_optimizer([0.1, 0.01])
+    onecycle = tls.OneCycleLR(opt, max_lr=0.1, total_steps=100)
+    chain = tls.ChainedScheduler([onecycle, tls.ExponentialLR(opt, gamma=0.9)])
+    with pytest.raises(ValueError, match="OneCycleLR only when it is the last child"):
+        lf.from_torch(chain)
+
+
+class MyExponentialLR(tls.ExponentialLR):
+    """A subclass someone registered a converter for."""
+
+
+def test_chained_scheduler_with_a_child_of_unknown_update_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from lrfunc import _from_torch
+
+    monkeypatch.setitem(_from_torch._CONVERTERS, MyExponentialLR, lambda s: [lf.exp(s.gamma)] * 2)
+    opt = make_optimizer([0.1, 0.01])
+    mine = MyExponentialLR(opt, gamma=0.9)
+    assert lf.from_torch(mine) == [lf.exp(0.9)] * 2
+    chain = tls.ChainedScheduler([tls.StepLR(opt, step_size=3), mine])
+    with pytest.raises(ValueError, match="whether MyExponentialLR's update"):
+        lf.from_torch(chain)
