@@ -21,7 +21,8 @@ lr by a ratio). The closed forms here equal those recursions, quirks included:
   milestones <= 0 and ``ConstantLR(total_iters=0)``; children whose range is empty
   (repeated milestones, milestones <= 0) never run.
 - ``ChainedScheduler`` is a product only while every child's update is a ratio. A
-  ``LambdaLR`` overwrites the lr each step; a ``CosineAnnealingLR`` with ``eta_min != 0``
+  ``LambdaLR`` (like ``OneCycleLR``, ``CyclicLR`` and ``CosineAnnealingWarmRestarts``)
+  overwrites the lr each step; a ``CosineAnnealingLR`` with ``eta_min != 0``
   is affine, and past ``T_max`` it restarts from ``base_lr``, dropping the other
   children's factors accumulated so far. Those cases are reproduced where the result
   has a closed form and rejected with a ``ValueError`` that says why otherwise.
