@@ -26,6 +26,8 @@ from ._combinators import scale as scale
 from ._combinators import shift as shift
 from ._combinators import stretch as stretch
 from ._from_torch import from_torch as from_torch
+from ._function import from_function as from_function
 from ._schedule import Schedule as Schedule
+from ._wave import cosine_wave as cosine_wave
 
 __version__ = "0.1.0"

@@ -15,3 +15,4 @@ from ._basic import piecewise_constant as piecewise_constant
 from ._basic import poly as poly
 from ._basic import step as step
 from ._basic import warmup as warmup
+from ._wave import cosine_wave as cosine_wave
