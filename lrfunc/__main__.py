@@ -103,7 +103,7 @@ def _show(args: argparse.Namespace) -> None:
     steps = _steps(sched, args.steps)
     xs = points(sched, steps)
     values = sample(sched, xs, args.base_lr)
-    cuts = [k for k in switches(sched) if k <= steps]
+    cuts = [k for k in switches(sched) if k < steps and k != sched.steps]
     print(repr(sched))
     print(text_plot(values, last_step=steps, width=args.width, height=args.height, marks=cuts))
     peak = max(range(len(values)), key=values.__getitem__)

@@ -33,7 +33,7 @@ __all__ = ["Arg", "ConfigError", "build", "from_config", "registry", "to_config"
 #: Most containers (schedules, lists) nested in one another, in data or text.
 MAX_DEPTH = 100
 #: Most values (schedules, lists, numbers, ...) in one config or expression.
-MAX_ITEMS = 100_000
+MAX_ITEMS = 10_000
 
 _HYDRA_IGNORED = frozenset({"_recursive_", "_convert_"})
 
@@ -49,8 +49,13 @@ class ConfigError(ValueError):
     """
 
     def __init__(self, where: str, message: str) -> None:
-        super().__init__(f"{where}: {message}" if where else message)
+        shown = where if len(where) <= 160 else f"{where[:60]}...{where[-60:]}"
+        super().__init__(f"{shown}: {message}" if where else message)
         self.where = where
+        self.message = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.where, self.message))
 
 
 ConfigError.__module__ = "lrfunc"  # its public home: shown as ``lrfunc.ConfigError``
@@ -354,7 +359,9 @@ def from_config(data: Mapping[str, Any]) -> Schedule:
     except RecursionError:
         raise ConfigError("", "config nested too deeply") from None
     if not isinstance(result, Schedule):
-        raise ConfigError("", f"expected a schedule (a table with a 'name'), got {data!r:.80}")
+        raise ConfigError(
+            "top level", f"expected a schedule (a table with a 'name'), got {data!r:.80}"
+        )
     return result
 
 
@@ -413,8 +420,10 @@ def _dump_schedule(
     args: list[Any] = []
     for field in fields:
         value = getattr(sched, field.name)
-        if field.kw_only and field.default is not dataclasses.MISSING:
-            if not _differs(value, field.default):
+        # Keywords at their default are left out, as in ``repr``; so are positional
+        # parameters left at a default of None (TOML has no null).
+        if field.default is not dataclasses.MISSING and not _differs(value, field.default):
+            if field.kw_only or field.default is None:
                 continue
         where = join(path, field.name)
         if field.name == sched._varargs and hydra:

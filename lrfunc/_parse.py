@@ -81,8 +81,11 @@ def parse(text: str) -> Schedule:
     except SyntaxError as exc:
         place = walker.place(exc.lineno or 1, (exc.offset or 1) - 1, chars=True)
         raise ConfigError(place, f"malformed expression: {exc.msg}") from None
-    except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
-        raise ConfigError("", f"malformed expression: {type(exc).__name__}: {exc}") from None
+    except (RecursionError, MemoryError):
+        # CPython's parser gives up on very deep nesting with one of these.
+        raise ConfigError("", "expression nested too deeply for Python's parser") from None
+    except (ValueError, OverflowError) as exc:  # null bytes, a giant integer literal
+        raise ConfigError("", f"malformed expression: {exc}") from None
     try:
         result = walker.value(tree.body, 0)
     except RecursionError:
