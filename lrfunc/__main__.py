@@ -78,6 +78,8 @@ def _load_file(path: str, key: str | None) -> Any:
 
 def _load(expr: str, key: str | None) -> Schedule:
     is_file = expr.lower().endswith((".json", ".toml"))
+    if not is_file and os.path.isfile(expr):
+        raise _Fail(f"cannot read {expr}: config files must end in .json or .toml")
     try:
         if is_file:
             return from_config(_load_file(expr, key))

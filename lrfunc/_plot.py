@@ -49,6 +49,8 @@ def switches(sched: Schedule, *, limit: int = 64) -> list[int]:
                 visit(piece, offset + factor * start, factor)
             return
         if isinstance(s, shift):
+            if s.by > 0:  # it holds its first value until then
+                found.add(offset + factor * s.by)
             visit(s.schedule, offset + factor * s.by, factor)
             return
         if isinstance(s, stretch):

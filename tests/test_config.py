@@ -172,13 +172,29 @@ def test_plain_config_reads_like_the_expression() -> None:
 @pytest.mark.parametrize(
     "data",
     [
-        {"name": "chain", "args": [{"name": "warmup", "args": [10]}, {"name": "cosine", "steps": 90}]},
-        {"name": "chain", "schedules": [{"name": "warmup", "steps": 10}, {"name": "cosine", "args": [90]}]},
-        {"_target_": "lrfunc.chain", "_args_": [{"_target_": "warmup", "steps": 10}, {"name": "cosine", "steps": 90}]},
-        {"_target_": "lrfunc._combinators.chain", "_recursive_": True, "_args_": [{"_target_": "lrfunc.warmup", "_args_": [10]}, {"_target_": "lrfunc.cosine", "steps": 90}]},
+        {
+            "name": "chain",
+            "args": [{"name": "warmup", "args": [10]}, {"name": "cosine", "steps": 90}],
+        },
+        {
+            "name": "chain",
+            "schedules": [{"name": "warmup", "steps": 10}, {"name": "cosine", "args": [90]}],
+        },
+        {
+            "_target_": "lrfunc.chain",
+            "_args_": [{"_target_": "warmup", "steps": 10}, {"name": "cosine", "steps": 90}],
+        },
+        {
+            "_target_": "lrfunc._combinators.chain",
+            "_recursive_": True,
+            "_args_": [
+                {"_target_": "lrfunc.warmup", "_args_": [10]},
+                {"_target_": "lrfunc.cosine", "steps": 90},
+            ],
+        },
     ],
     ids=["positional", "plain", "hydra", "hydra-module-path"],
-)  # fmt: skip
+)
 def test_other_shapes(data: dict[str, Any]) -> None:
     assert lf.from_config(data) == lf.chain(lf.warmup(10), lf.cosine(90))
 
@@ -297,19 +313,59 @@ def test_round_trip_generated(sched: lf.Schedule) -> None:
 # -- bad input ---------------------------------------------------------------------------
 
 BAD_TEXT = [
-    ("unknown-name", "cosin(10)", "line 1, column 1", "unknown schedule 'cosin'; did you mean 'cosine'"),
-    ("unknown-nested", "chain(warmup(10), cosin(10))", "line 1, column 19", "unknown schedule 'cosin'"),
+    (
+        "unknown-name",
+        "cosin(10)",
+        "line 1, column 1",
+        "unknown schedule 'cosin'; did you mean 'cosine'",
+    ),
+    (
+        "unknown-nested",
+        "chain(warmup(10), cosin(10))",
+        "line 1, column 19",
+        "unknown schedule 'cosin'",
+    ),
     ("wrong-type", "cosine('ten')", "line 1, column 8", "steps must be a positive int, got 'ten'"),
-    ("wrong-type-schedule", "chain(warmup(10), 3)", "line 1, column 19", "schedules[1] must be a Schedule"),
+    (
+        "wrong-type-schedule",
+        "chain(warmup(10), 3)",
+        "line 1, column 19",
+        "schedules[1] must be a Schedule",
+    ),
     ("missing", "cosine(end=0.1)", "line 1, column 1", "cosine is missing its parameter 'steps'"),
-    ("extra-positional", "cosine(10, 0.1)", "line 1, column 12", "cosine takes 1 positional argument(s)"),
-    ("extra-keyword", "cosine(10, ends=0.1)", "line 1, column 17", "unknown parameter 'ends' for cosine; did you mean 'end'?"),
+    (
+        "extra-positional",
+        "cosine(10, 0.1)",
+        "line 1, column 12",
+        "cosine takes 1 positional argument(s)",
+    ),
+    (
+        "extra-keyword",
+        "cosine(10, ends=0.1)",
+        "line 1, column 17",
+        "unknown parameter 'ends' for cosine; did you mean 'end'?",
+    ),
     ("twice", "cosine(10, steps=10)", "line 1, column 18", "got two values for 'steps'"),
-    ("out-of-range", "chain(warmup(10),\n  cosine(10, end=-1))", "line 2, column 18", "end must be in [0.0, inf], got -1.0"),
-    ("bad-boundary", "multistep([1, 0])", "line 1, column 15", "boundaries[1] must be a positive int, got 0"),
+    (
+        "out-of-range",
+        "chain(warmup(10),\n  cosine(10, end=-1))",
+        "line 2, column 18",
+        "end must be in [0.0, inf], got -1.0",
+    ),
+    (
+        "bad-boundary",
+        "multistep([1, 0])",
+        "line 1, column 15",
+        "boundaries[1] must be a positive int, got 0",
+    ),
     ("bad-piece", "chain(warmup(3), step(2), linear(3))", "line 1, column 18", "never ends"),
     ("negative-scale", "cosine(10) * -0.5", "line 1, column 14", "factor must be in [0.0, inf]"),
-    ("number-product", "2 * 3", "line 1, column 1", "* multiplies a schedule by a schedule or a number"),
+    (
+        "number-product",
+        "2 * 3",
+        "line 1, column 1",
+        "* multiplies a schedule by a schedule or a number",
+    ),
     ("string-product", "cosine(1) * 'x'", "line 1, column 1", "* multiplies a schedule"),
     ("other-operator", "cosine(1) + cosine(2)", "line 1, column 1", "an operator other than *"),
     ("not-a-schedule", "[1, 2]", "line 1, column 1", "expected a schedule"),
@@ -336,12 +392,22 @@ BAD_TEXT = [
     ("unicode-column", "chain('é', cosin(1))", "line 1, column 12", "unknown schedule"),
     ("too-long", "cosine(1)" + " " * 200_000, "", "expression too long"),
     ("nested-parens", "(" * 500 + "cosine(1)" + ")" * 500, "line 1", "too many nested parentheses"),
-    ("nested-calls", "scale(" * 150 + "cosine(1)" + ", 1.0)" * 150, "line 1", "nested more than 100 deep"),
-    ("nested-lists", "multistep(" + "[" * 150 + "1" + "]" * 150 + ")", "line 1", "nested more than 100 deep"),
+    (
+        "nested-calls",
+        "scale(" * 150 + "cosine(1)" + ", 1.0)" * 150,
+        "line 1",
+        "nested more than 100 deep",
+    ),
+    (
+        "nested-lists",
+        "multistep(" + "[" * 150 + "1" + "]" * 150 + ")",
+        "line 1",
+        "nested more than 100 deep",
+    ),
     ("deep-unary", "cosine(" + "-" * 50_000 + "1)", "", "nested too deeply"),
     ("long-product", " * ".join(["cosine(1)"] * 8000), "", "nested too deeply"),
     ("many-items", "multistep([" + "1," * 20_000 + "])", "line 1", "too many values"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -372,31 +438,109 @@ def _cycle() -> dict[str, Any]:
 
 WARMUP = {"name": "warmup", "steps": 10}
 BAD_DATA = [
-    ("unknown-name", {"name": "cosin", "steps": 1}, "name", "unknown schedule 'cosin'; did you mean 'cosine'"),
-    ("unknown-nested", {"name": "chain", "schedules": [WARMUP, {"name": "cosin"}]}, "schedules[1].name", "unknown schedule"),
+    (
+        "unknown-name",
+        {"name": "cosin", "steps": 1},
+        "name",
+        "unknown schedule 'cosin'; did you mean 'cosine'",
+    ),
+    (
+        "unknown-nested",
+        {"name": "chain", "schedules": [WARMUP, {"name": "cosin"}]},
+        "schedules[1].name",
+        "unknown schedule",
+    ),
     ("no-name", {"steps": 10}, "top level", "expected a schedule"),
     ("name-type", {"name": 3}, "name", "must be a string"),
-    ("wrong-type", {"name": "chain", "schedules": [WARMUP, {"name": "cosine", "args": ["ten"]}]}, "schedules[1].args[0]", "steps must be a positive int"),
-    ("wrong-type-kwargs", {"name": "chain", "args": [WARMUP, {"name": "cosine", "args": [9], "kwargs": {"end": "x"}}]}, "args[1].kwargs.end", "end must be a real number"),
-    ("missing", {"name": "chain", "schedules": [WARMUP, {"name": "cosine"}]}, "schedules[1]", "cosine is missing its parameter 'steps'"),
-    ("extra", {"name": "cosine", "steps": 1, "ends": 0.1}, "ends", "unknown parameter 'ends' for cosine; did you mean 'end'?"),
-    ("extra-positional", {"name": "cosine", "args": [1, 2]}, "args[1]", "takes 1 positional argument(s)"),
-    ("out-of-range", {"name": "chain", "schedules": [WARMUP, {"name": "cosine", "steps": 9, "end": -1}]}, "schedules[1].end", "end must be in [0.0, inf]"),
-    ("bad-item", {"name": "multistep", "boundaries": [1, 0]}, "boundaries[1]", "boundaries[1] must be a positive int"),
-    ("bad-piece", {"name": "chain", "schedules": [{"name": "step", "every": 2}, WARMUP]}, "schedules[0]", "never ends"),
-    ("varargs-not-list", {"name": "chain", "schedules": WARMUP}, "schedules", "schedules must be a list"),
+    (
+        "wrong-type",
+        {"name": "chain", "schedules": [WARMUP, {"name": "cosine", "args": ["ten"]}]},
+        "schedules[1].args[0]",
+        "steps must be a positive int",
+    ),
+    (
+        "wrong-type-kwargs",
+        {
+            "name": "chain",
+            "args": [WARMUP, {"name": "cosine", "args": [9], "kwargs": {"end": "x"}}],
+        },
+        "args[1].kwargs.end",
+        "end must be a real number",
+    ),
+    (
+        "missing",
+        {"name": "chain", "schedules": [WARMUP, {"name": "cosine"}]},
+        "schedules[1]",
+        "cosine is missing its parameter 'steps'",
+    ),
+    (
+        "extra",
+        {"name": "cosine", "steps": 1, "ends": 0.1},
+        "ends",
+        "unknown parameter 'ends' for cosine; did you mean 'end'?",
+    ),
+    (
+        "extra-positional",
+        {"name": "cosine", "args": [1, 2]},
+        "args[1]",
+        "takes 1 positional argument(s)",
+    ),
+    (
+        "out-of-range",
+        {"name": "chain", "schedules": [WARMUP, {"name": "cosine", "steps": 9, "end": -1}]},
+        "schedules[1].end",
+        "end must be in [0.0, inf]",
+    ),
+    (
+        "bad-item",
+        {"name": "multistep", "boundaries": [1, 0]},
+        "boundaries[1]",
+        "boundaries[1] must be a positive int",
+    ),
+    (
+        "bad-piece",
+        {"name": "chain", "schedules": [{"name": "step", "every": 2}, WARMUP]},
+        "schedules[0]",
+        "never ends",
+    ),
+    (
+        "varargs-not-list",
+        {"name": "chain", "schedules": WARMUP},
+        "schedules",
+        "schedules must be a list",
+    ),
     ("args-not-list", {"name": "cosine", "args": 3}, "args", "args must be a list"),
     ("not-a-table", [1, 2], "top level", "expected a schedule"),
     ("object", {"name": "cosine", "steps": object()}, "steps", "expected a number, string"),
     ("bytes", {"name": "cosine", "steps": b"1"}, "steps", "expected a number, string"),
     ("int-key", {"name": "cosine", 1: 2}, "top level", "keys must be strings"),
-    ("hydra-foreign", {"_target_": "os.system", "_args_": ["true"]}, "_target_", "must name an lrfunc schedule"),
-    ("hydra-partial", {"_target_": "lrfunc.cosine", "steps": 3, "_partial_": True}, "_partial_", "unsupported Hydra key"),
-    ("hydra-unknown", {"_target_": "lrfunc.__import__"}, "_target_", "unknown schedule '__import__'"),
+    (
+        "hydra-foreign",
+        {"_target_": "os.system", "_args_": ["true"]},
+        "_target_",
+        "must name an lrfunc schedule",
+    ),
+    (
+        "hydra-partial",
+        {"_target_": "lrfunc.cosine", "steps": 3, "_partial_": True},
+        "_partial_",
+        "unsupported Hydra key",
+    ),
+    (
+        "hydra-unknown",
+        {"_target_": "lrfunc.__import__"},
+        "_target_",
+        "unknown schedule '__import__'",
+    ),
     ("deep", _deep(10_000), "schedule.schedule", "nested more than 100 deep"),
     ("cycle", _cycle(), "schedules[0]", "nested more than 100 deep"),
-    ("huge", {"name": "multistep", "boundaries": list(range(1, 200_000))}, "boundaries[", "too many values"),
-]  # fmt: skip
+    (
+        "huge",
+        {"name": "multistep", "boundaries": list(range(1, 200_000))},
+        "boundaries[",
+        "too many values",
+    ),
+]
 
 
 @pytest.mark.parametrize(
@@ -428,8 +572,33 @@ def test_non_data_is_named() -> None:
 # -- fuzzing: only ConfigError, and fast --------------------------------------------------
 
 NAMES = sorted(registry())
-TOKENS = [*NAMES, "(", ")", "[", "]", ",", "*", "=", "-", " ", "1", "0.5", "1e9", "'a'", "None",
-          "True", "end", "steps", "boundaries", ".", "__class__", "lambda", ":", "**", "\n"]  # fmt: skip
+TOKENS = [
+    *NAMES,
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "*",
+    "=",
+    "-",
+    " ",
+    "1",
+    "0.5",
+    "1e9",
+    "'a'",
+    "None",
+    "True",
+    "end",
+    "steps",
+    "boundaries",
+    ".",
+    "__class__",
+    "lambda",
+    ":",
+    "**",
+    "\n",
+]
 
 
 def _parse_or_error(text: str) -> None:
@@ -456,8 +625,24 @@ def test_fuzz_tokens(text: str) -> None:
     _parse_or_error(text)
 
 
-KEYS = ["name", "_target_", "_args_", "args", "kwargs", "steps", "end", "schedules",
-        "schedule", "boundaries", "gamma", "factor", "values", "min", "by", "every"]  # fmt: skip
+KEYS = [
+    "name",
+    "_target_",
+    "_args_",
+    "args",
+    "kwargs",
+    "steps",
+    "end",
+    "schedules",
+    "schedule",
+    "boundaries",
+    "gamma",
+    "factor",
+    "values",
+    "min",
+    "by",
+    "every",
+]
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -469,10 +654,12 @@ scalars = st.one_of(
 )
 trees = st.recursive(
     scalars,
-    lambda inner: st.lists(inner, max_size=4)
-    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), inner, max_size=4)
-    | st.fixed_dictionaries(
-        {"name": st.sampled_from(NAMES)}, optional={k: inner for k in KEYS[2:]}
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=5), inner, max_size=4)
+        | st.fixed_dictionaries(
+            {"name": st.sampled_from(NAMES)}, optional={k: inner for k in KEYS[2:]}
+        )
     ),
     max_leaves=20,
 )
