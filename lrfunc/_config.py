@@ -90,7 +90,7 @@ def unknown_name(name: str, reg: Mapping[str, type[Schedule]]) -> str:
     """The message for a name that is not a schedule."""
     close = difflib.get_close_matches(name, list(reg), n=1)
     hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(reg))}"
-    return f"unknown schedule {name!r}{hint}"
+    return f"unknown schedule {name!r:.80}{hint}"
 
 
 def join(path: str, key: str | int) -> str:
@@ -152,11 +152,11 @@ def build(
             hint = f"did you mean {close[0]!r}? " if close else ""
             raise ConfigError(
                 arg.where,
-                f"unknown parameter {key!r} for {name}; {hint}"
+                f"unknown parameter {key!r:.80} for {name}; {hint}"
                 f"it takes {', '.join(known) or 'no parameters'}",
             )
         if key in bound:
-            raise ConfigError(arg.where, f"{name} got two values for {key!r}")
+            raise ConfigError(arg.where, f"{name} got two values for {key!r:.80}")
         if key == varargs and not isinstance(arg.value, tuple):
             raise ConfigError(arg.where, f"{key} must be a list, got {arg.value!r:.80}")
         bound[key] = arg
@@ -185,6 +185,7 @@ def build(
         return cls(*call_args, **call_kwargs)
     except Exception as exc:  # every constructor error becomes one error type, placed
         text = str(exc) if isinstance(exc, (TypeError, ValueError)) else repr(exc)
+        text = text if len(text) <= 300 else f"{text[:300]}..."
         raise ConfigError(_blame(str(exc), bound, where), f"{name}: {text}") from None
 
 
@@ -229,13 +230,14 @@ class _Reader:
         if isinstance(data, Sequence) and not isinstance(data, (bytes, bytearray)):
             return tuple(self.value(v, join(path, i), depth + 1) for i, v in enumerate(data))  # type: ignore[arg-type]
         raise ConfigError(
-            path, f"expected a number, string, bool, null, list or table, got {type(data).__name__}"
+            path or "top level",
+            f"expected a number, string, bool, null, list or table, got {type(data).__name__}",
         )
 
     def schedule(self, data: Mapping[Any, Any], path: str, depth: int) -> Schedule:
         for key in data:
             if not isinstance(key, str):
-                raise ConfigError(path or "top level", f"keys must be strings, got {key!r}")
+                raise ConfigError(path or "top level", f"keys must be strings, got {key!r:.80}")
         if "_target_" in data:
             return self._hydra(data, path, depth)
         if "name" not in data:
@@ -252,10 +254,10 @@ class _Reader:
             raw_args = data.get("args", [])
             raw_kwargs = data.get("kwargs", {})
             if not isinstance(raw_args, Sequence) or isinstance(raw_args, (str, bytes)):
-                raise ConfigError(join(path, "args"), f"args must be a list, got {raw_args!r}")
+                raise ConfigError(join(path, "args"), f"args must be a list, got {raw_args!r:.80}")
             if not isinstance(raw_kwargs, Mapping):
                 raise ConfigError(
-                    join(path, "kwargs"), f"kwargs must be a table, got {raw_kwargs!r}"
+                    join(path, "kwargs"), f"kwargs must be a table, got {raw_kwargs!r:.80}"
                 )
             return self._call(
                 name,
@@ -266,7 +268,7 @@ class _Reader:
                 join(path, "kwargs"),
                 path,
                 depth,
-            )  # type: ignore[arg-type]
+            )
         kwargs = {k: v for k, v in data.items() if k != "name"}
         return self._call(name, cls, [], path, kwargs, path, path, depth)
 
@@ -274,27 +276,27 @@ class _Reader:
         target = data["_target_"]
         where = join(path, "_target_")
         if not isinstance(target, str):
-            raise ConfigError(where, f"_target_ must be a string, got {target!r}")
+            raise ConfigError(where, f"_target_ must be a string, got {target!r:.80}")
         module, _, name = target.rpartition(".")
         if module and module != "lrfunc" and not module.startswith("lrfunc."):
-            raise ConfigError(where, f"_target_ must name an lrfunc schedule, got {target!r}")
+            raise ConfigError(where, f"_target_ must name an lrfunc schedule, got {target!r:.80}")
         name = self._name(name, where)
         raw_args = data.get("_args_", [])
         if not isinstance(raw_args, Sequence) or isinstance(raw_args, (str, bytes)):
-            raise ConfigError(join(path, "_args_"), f"_args_ must be a list, got {raw_args!r}")
+            raise ConfigError(join(path, "_args_"), f"_args_ must be a list, got {raw_args!r:.80}")
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
             if key in ("_target_", "_args_") or key in _HYDRA_IGNORED:
                 continue
             if key.startswith("_") and key.endswith("_"):
-                raise ConfigError(join(path, key), f"unsupported Hydra key {key!r}")
+                raise ConfigError(join(path, key), f"unsupported Hydra key {key!r:.80}")
             kwargs[key] = value
         cls = self.registry[name]
-        return self._call(name, cls, raw_args, join(path, "_args_"), kwargs, path, path, depth)  # type: ignore[arg-type]
+        return self._call(name, cls, raw_args, join(path, "_args_"), kwargs, path, path, depth)
 
     def _name(self, name: Any, where: str) -> str:
         if not isinstance(name, str):
-            raise ConfigError(where, f"the schedule name must be a string, got {name!r}")
+            raise ConfigError(where, f"the schedule name must be a string, got {name!r:.80}")
         if name not in self.registry:
             raise ConfigError(where, unknown_name(name, self.registry))
         return name
@@ -314,7 +316,7 @@ class _Reader:
         kwargs: dict[str, Arg] = {}
         for key, v in raw_kwargs.items():
             if not isinstance(key, str):
-                raise ConfigError(kwargs_path, f"keys must be strings, got {key!r}")
+                raise ConfigError(kwargs_path, f"keys must be strings, got {key!r:.80}")
             kwargs[key] = self.arg(v, join(kwargs_path, key), depth)
         return build(name, cls, args, kwargs, path or "top level")
 
