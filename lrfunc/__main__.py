@@ -193,10 +193,15 @@ def _parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--steps",
             type=_positive_int,
+            metavar="N",
             help="last step shown (default: the schedule's length)",
         )
-        p.add_argument("--base-lr", type=_base_lr, default=1.0, help="default 1 (factors)")
-        p.add_argument("--key", help="dotted path of the schedule's table in a config file")
+        p.add_argument(
+            "--base-lr", type=_base_lr, default=1.0, metavar="X", help="default 1 (factors)"
+        )
+        p.add_argument(
+            "--key", metavar="A.B", help="dotted path of the schedule's table in a config file"
+        )
 
     show = sub.add_parser("show", help="terminal plot and key points")
     show.add_argument("expr", metavar="EXPR")
@@ -208,7 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     png = sub.add_parser("plot", help="draw one or more schedules into an image file")
     png.add_argument("expr", metavar="EXPR", nargs="+")
     common(png)
-    png.add_argument("--out", required=True, help="image file (.png, .svg, .pdf)")
+    png.add_argument("--out", required=True, metavar="FILE", help="image file (.png, .svg, .pdf)")
     png.add_argument("--title")
     png.add_argument("--width", type=float, default=8.0, help="inches")
     png.add_argument("--height", type=float, default=4.5, help="inches")
@@ -218,7 +223,9 @@ def _parser() -> argparse.ArgumentParser:
     table = sub.add_parser("table", help="print the values")
     table.add_argument("expr", metavar="EXPR")
     common(table)
-    table.add_argument("--every", type=_positive_int, default=1, help="print every K-th step")
+    table.add_argument(
+        "--every", type=_positive_int, default=1, metavar="K", help="print every K-th step"
+    )
     table.add_argument("--format", choices=["csv", "json"], default="csv")
     table.set_defaults(run=_table)
     return parser
