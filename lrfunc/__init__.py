@@ -25,8 +25,13 @@ from ._combinators import product as product
 from ._combinators import scale as scale
 from ._combinators import shift as shift
 from ._combinators import stretch as stretch
+from ._config import ConfigError as ConfigError
+from ._config import from_config as from_config
+from ._config import to_config as to_config
 from ._from_torch import from_torch as from_torch
 from ._function import from_function as from_function
+from ._parse import parse as parse
+from ._plot import plot as plot
 from ._schedule import Schedule as Schedule
 from ._wave import cosine_wave as cosine_wave
 
