@@ -27,5 +27,8 @@ from ._combinators import shift as shift
 from ._combinators import stretch as stretch
 from ._from_torch import from_torch as from_torch
 from ._schedule import Schedule as Schedule
+from ._scheduler import Scheduler as Scheduler
+from ._scheduler import apply_schedules as apply_schedules
+from ._scheduler import base_values as base_values
 
 __version__ = "0.1.0"
