@@ -335,6 +335,7 @@ class Scheduler(LRScheduler):
         self._all = everything
         self._written = written
         self._targets = [t for t, w in zip(everything, written, strict=True) if w]
+        self._plan_number()
         if len(tensors) == len(everything) and tensors:
             devices = {t.device for t, _ in tensors}
             if len(devices) > 1:
@@ -404,15 +405,25 @@ class Scheduler(LRScheduler):
         for target in self._targets:
             _write_tensor(groups[target.g], target.key, target.schedule(step, target.base))
 
+    def _plan_number(self) -> None:
+        # Per target: group index, plain key (None for a tuple member), the bound formula,
+        # base, key. Built once so that a step does no attribute walks.
+        self._number_plan = [
+            (t.g, t.key.name if t.key.member is None else None, t.schedule._eval, t.base, t.key)
+            for t in self._targets
+        ]
+
     def _apply_number(self) -> None:
         groups = self.optimizer.param_groups
         k = self._count
-        for g, key, sched, base in self._targets:
+        for g, name, formula, base, key in self._number_plan:
             # The number path of sched(k, base) without re-checking a known-good k and base.
-            value = float(sched._eval(k, base))
+            value = formula(k, base)
+            if value.__class__ is not float:
+                value = float(value)
             group = groups[g]
-            if key.member is None and not isinstance(group[key.name], Tensor):
-                group[key.name] = value
+            if name is not None and not isinstance(group[name], Tensor):
+                group[name] = value
             else:
                 _write(group, key, value)
 
@@ -534,6 +545,7 @@ class Scheduler(LRScheduler):
             else:
                 self._all[i] = target._replace(base=value)
         self._targets = [t for t, w in zip(self._all, self._written, strict=True) if w]
+        self._plan_number()
         if self._step is not None:
             self._step.fill_(step)
         self._count = step
