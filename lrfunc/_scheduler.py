@@ -24,6 +24,7 @@ from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
 from ._schedule import Schedule
+from ._step import tensor_step
 
 __all__ = ["Scheduler", "apply_schedules", "base_values"]
 
@@ -380,9 +381,7 @@ class Scheduler(LRScheduler):
                 step.add_(1)
             elif advance:
                 step.add_(_check_advance(advance))
-            for target in self._targets:
-                value = target.schedule(step, target.base)
-                _write_tensor(self.optimizer.param_groups[target.g], target.key, value)
+            self._apply_tensor(step)
             return
         if advance is not True and advance != 1:  # the common case stays one comparison
             advance = _check_advance(int(advance) if isinstance(advance, Tensor) else advance)
@@ -401,9 +400,16 @@ class Scheduler(LRScheduler):
         if step is None:
             self._apply_number()
             return
+        self._apply_tensor(step)
+
+    def _apply_tensor(self, step: Tensor) -> None:
         groups = self.optimizer.param_groups
+        # The step convention once for all targets; copy_ then casts to each target's
+        # dtype exactly as sched(step, base) would (its result is cast the same way).
+        normalized = tensor_step(step)
         for target in self._targets:
-            _write_tensor(groups[target.g], target.key, target.schedule(step, target.base))
+            value = target.schedule._eval(normalized, target.base)
+            _write_tensor(groups[target.g], target.key, value)
 
     def _plan_number(self) -> None:
         # Per target: group index, plain key (None for a tuple member), the bound formula,
@@ -577,7 +583,7 @@ def _check_advance(advance: Any) -> int:
     return advance
 
 
-def _write_tensor(group: dict[str, Any], key: _Key, value: Tensor) -> None:
+def _write_tensor(group: dict[str, Any], key: _Key, value: Any) -> None:
     current = group[key.name]
     slot = current if key.member is None else current[key.member]
     if not isinstance(slot, Tensor):
@@ -585,7 +591,10 @@ def _write_tensor(group: dict[str, Any], key: _Key, value: Tensor) -> None:
             f"param_groups[...][{key.key!r}] was a tensor when the Scheduler was built and is "
             f"now {type(slot).__name__}; keep it a tensor (it is updated in place)"
         )
-    slot.copy_(value)
+    if isinstance(value, Tensor):
+        slot.copy_(value)
+    else:  # a schedule whose value does not depend on the step
+        slot.fill_(value)
 
 
 def _shares_with(tensor: Tensor, target: _Target, seen: list[tuple[Tensor, _Target]]) -> bool:
