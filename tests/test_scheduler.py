@@ -394,3 +394,20 @@ class TestFunctional:
         opt = sgd(0.1)
         with pytest.raises(ValueError, match=r"lf\.base_values"):
             lf.apply_schedules(opt, {"momentum": SCHED}, 1, lf.base_values(opt, SCHED))
+
+
+def test_grad_scaler_skip_holds_the_step() -> None:
+    model = torch.nn.Linear(2, 1)
+    opt = torch.optim.SGD(model.parameters(), lr=torch.tensor(0.1))
+    scheduler = lf.Scheduler(opt, SCHED)
+    scaler = torch.amp.GradScaler("cpu", init_scale=2.0**4)
+    for poison in (False, True, False):
+        loss = model(torch.ones(1, 2)).sum() * (float("inf") if poison else 1.0)
+        scaler.scale(loss).backward()
+        scaler.step(opt)
+        found_inf = sum(scaler._found_inf_per_device(opt).values())
+        scaler.update()
+        opt.zero_grad()
+        scheduler.step(advance=1 - found_inf)
+    assert scheduler.last_epoch == 2
+    assert opt.param_groups[0]["lr"].item() == SCHED(torch.tensor(2), torch.tensor(0.1)).item()
