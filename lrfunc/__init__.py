@@ -33,6 +33,9 @@ from ._function import from_function as from_function
 from ._parse import parse as parse
 from ._plot import plot as plot
 from ._schedule import Schedule as Schedule
+from ._scheduler import Scheduler as Scheduler
+from ._scheduler import apply_schedules as apply_schedules
+from ._scheduler import base_values as base_values
 from ._wave import cosine_wave as cosine_wave
 
 __version__ = "0.1.0"

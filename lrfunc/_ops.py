@@ -55,7 +55,7 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
 
 
 def minimum(a: Value, b: Value) -> Value:
-    if any_tensor(a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
@@ -64,7 +64,7 @@ def minimum(a: Value, b: Value) -> Value:
 
 
 def maximum(a: Value, b: Value) -> Value:
-    if any_tensor(a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
