@@ -152,7 +152,7 @@ def as_int(x: Value) -> Value:
 def as_float(x: Value) -> Value:
     """An integer as a float: a Python float, or a float64 tensor (exact below 2**53)."""
     if isinstance(x, Tensor):
-        return x.to(torch.float64)
+        return x.to(torch.float32 if x.device.type == "mps" else torch.float64)  # no f64 on MPS
     return float(x)
 
 
