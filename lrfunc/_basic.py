@@ -12,7 +12,6 @@ from . import functional as F
 from ._kernel import Kernel
 from ._ops import Tensor
 from ._schedule import KernelSchedule
-from .functional._basic import WARMUP_SHAPES
 from ._validate import (
     check_boundaries,
     check_choice,
@@ -21,6 +20,7 @@ from ._validate import (
     check_positive,
     check_real,
 )
+from .functional._basic import WARMUP_SHAPES
 
 __all__ = [
     "constant",

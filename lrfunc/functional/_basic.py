@@ -177,9 +177,7 @@ def exp(
 
 
 @kernel
-def cosine(
-    step: Value, base_lr: Any, *, steps: Any, end: Any = 0.0, exponent: Any = 1.0
-) -> Value:
+def cosine(step: Value, base_lr: Any, *, steps: Any, end: Any = 0.0, exponent: Any = 1.0) -> Value:
     """Half a cosine from 1 down to ``end`` over ``steps`` updates, then ``end``.
 
     ``exponent`` raises the cosine factor to a power before it is blended with ``end``
