@@ -25,7 +25,17 @@ from ._combinators import product as product
 from ._combinators import scale as scale
 from ._combinators import shift as shift
 from ._combinators import stretch as stretch
+from ._decays import interpolate as interpolate
+from ._decays import inverse_sqrt as inverse_sqrt
+from ._decays import inverse_time as inverse_time
+from ._decays import kdecay as kdecay
+from ._decays import noam as noam
+from ._decays import rex as rex
+from ._decays import tanh as tanh
 from ._from_torch import from_torch as from_torch
+from ._noise import noise as noise
 from ._schedule import Schedule as Schedule
+from ._wsd import cooldown as cooldown
+from ._wsd import wsd as wsd
 
 __version__ = "0.1.0"
