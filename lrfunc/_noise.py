@@ -47,7 +47,7 @@ class noise(Schedule):
         >>> import torch, lrfunc as lf
         >>> sched = lf.noise(lf.constant(1.0), pct=0.1, seed=0)
         >>> x = sched(5)
-        >>> 0.9 < x < 1.1, x == sched(torch.tensor(5)).item()
+        >>> 0.9 < x < 1.1, x == sched(torch.tensor(5, dtype=torch.float64)).item()
         (True, True)
     """
 
