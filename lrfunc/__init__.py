@@ -34,6 +34,9 @@ from ._decays import rex as rex
 from ._decays import tanh as tanh
 from ._from_torch import from_torch as from_torch
 from ._noise import noise as noise
+from ._plateau import plateau as plateau
+from ._plateau import plateau_init as plateau_init
+from ._plateau import plateau_update as plateau_update
 from ._schedule import Schedule as Schedule
 from ._wsd import cooldown as cooldown
 from ._wsd import wsd as wsd
