@@ -156,5 +156,5 @@ class cooldown(Schedule):
         p = ops.minimum(ops.maximum(step - self.at, 0.0), self.decay) / self.decay
         after = floor + (peak - floor) * decay_shape(p, self.shape, self.power)
         # Exactly ``end`` at and after the last step (not one rounding away from it).
-        after = ops.where(step < self.steps, after, floor)
+        after = ops.where(step < self.at + self.decay, after, floor)
         return ops.where(step < self.at, before, after)

@@ -50,7 +50,7 @@ def uniform(step: Value, seed: int) -> Value:
         >>> 0 < u < 1, u == uniform(torch.tensor(7.0), seed=42).item()
         (True, True)
     """
-    k = ops.as_int(step)
+    k: Any = ops.as_int(step)
     h = _mix32((k & _M32) ^ _key(seed))
     h = _mix32(h ^ (k >> 32) ^ 0x85EBCA6B)
     h = _mix32(h)
