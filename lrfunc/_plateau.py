@@ -174,7 +174,10 @@ def plateau_update(
         0.03
     """
     best, factor = state["best"], state["factor"]
-    value = torch.as_tensor(metric).to(device=best.device, dtype=best.dtype)
+    if isinstance(metric, Tensor):
+        value = metric.detach().to(device=best.device, dtype=best.dtype)
+    else:  # straight to best's dtype: a Python float must not pass through float32
+        value = torch.tensor(float(metric), dtype=best.dtype, device=best.device)
     thr = config.threshold
     if config.mode == "min":
         bar = best * (1.0 - thr) if config.threshold_mode == "rel" else best - thr
