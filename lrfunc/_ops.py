@@ -34,6 +34,7 @@ __all__ = [
     "log",
     "maximum",
     "minimum",
+    "ndtr",
     "ndtri",
     "pow",
     "sqrt",
@@ -154,6 +155,13 @@ def as_float(x: Value) -> Value:
     if isinstance(x, Tensor):
         return x.to(torch.float32 if x.device.type == "mps" else torch.float64)  # no f64 on MPS
     return float(x)
+
+
+def ndtr(x: Value) -> Value:
+    """The standard normal CDF of ``x``."""
+    if isinstance(x, Tensor):
+        return torch.special.ndtr(x)
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
 def ndtri(p: Value) -> Value:
