@@ -8,7 +8,6 @@ bits: the same noise for the same step on every rank, after any resume, eager or
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from .. import _ops as ops
@@ -90,12 +89,7 @@ def noise(
     if kind == "uniform":
         n = (2.0 * u - 1.0) * pct
     elif kind == "normal":
-        a = pct / std
-        low = 0.5 * math.erfc(a / math.sqrt(2.0)) if not isinstance(a, ops.Tensor) else None
-        if low is None:  # a tensor cut (a vmap sweep): the same formula with torch
-            import torch
-
-            low = torch.special.ndtr(-a)
+        low = ops.ndtr(-pct / std)  # the truncated law's CDF runs from low to 1 - low
         n = std * ops.ndtri(low + u * (1.0 - 2.0 * low))
     else:
         raise ValueError(f"kind must be one of {NOISE_KINDS}; got {kind!r}")
