@@ -339,3 +339,27 @@ def test_compiled_equals_eager() -> None:
             torch.testing.assert_close(compiled(step), all_lrs(step), rtol=1e-6, atol=1e-12)
     finally:
         torch._dynamo.config.error_on_recompile = False  # type: ignore[attr-defined]
+
+
+def test_vmap_over_parameters_and_steps() -> None:
+    import lrfunc.functional as F
+
+    steps = torch.arange(0, 130, dtype=torch.float64)
+    ends = torch.tensor([0.0, 0.1, 0.5], dtype=torch.float64)
+    kernels = {
+        "wsd": lambda e: F.wsd(steps, 1.0, steps=100, warmup=10, decay=30, shape="1-sqrt", end=e),
+        "rex": lambda e: F.rex(steps, 1.0, steps=100, end=e),
+        "tanh": lambda e: F.tanh(steps, 1.0, steps=100, end=e),
+        "cosine": lambda e: F.cosine(steps, 1.0, steps=100, end=e, exponent=2.0),
+        "interpolate": lambda e: F.interpolate(steps, 1.0, boundaries=[0, 50], values=[1.0, e]),
+        "noise": lambda p: F.noise(steps, 1.0, pct=p + 0.1, seed=3),
+    }
+    for name, fn in kernels.items():
+        swept = torch.func.vmap(fn)(ends)
+        looped = torch.stack([fn(e) for e in ends])
+        torch.testing.assert_close(swept, looped, rtol=1e-12, atol=1e-15, msg=name)
+    per_step = torch.func.vmap(lambda k: lf.wsd(100, decay=30)(k, 1.0))(steps)
+    torch.testing.assert_close(per_step, lf.wsd(100, decay=30)(steps, 1.0))
+    # grad with respect to a float parameter
+    grad = torch.func.grad(lambda e: F.wsd(torch.tensor(90.0), 1.0, steps=100, decay=20, end=e))
+    assert grad(torch.tensor(0.1, dtype=torch.float64)).item() == pytest.approx(0.5)
