@@ -90,7 +90,7 @@ class noam(KernelSchedule):
         \\quad n = k + 1
 
     Args:
-        d_model: the model width (``> 0``).
+        d_model: the model width (a positive int).
         warmup: warmup length (``> 0``).
 
     Examples:
@@ -100,14 +100,14 @@ class noam(KernelSchedule):
         1.0
     """
 
-    d_model: float
+    d_model: int
     warmup: int
 
     steps: ClassVar[None] = None
     _kernel: ClassVar[Kernel[Any]] = F.noam
 
     def _check(self) -> None:
-        self._set("d_model", check_positive("d_model", self.d_model))
+        self._set("d_model", check_length("d_model", self.d_model))
         self._set("warmup", check_length("warmup", self.warmup))
 
 

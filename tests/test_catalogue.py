@@ -278,7 +278,7 @@ BAD = [
     ("inv-sqrt-0", lambda: lf.inverse_sqrt(0), ValueError, "needs a timescale"),
     ("inv-sqrt-ts", lambda: lf.inverse_sqrt(3, timescale=0.0), ValueError, "timescale must be"),
     ("inv-sqrt-start", lambda: lf.inverse_sqrt(3, start=2.0), ValueError, "start must be"),
-    ("noam-d", lambda: lf.noam(0, 10), ValueError, "d_model must be"),
+    ("noam-d", lambda: lf.noam(0, 10), ValueError, "d_model must be a positive int"),
     ("noam-w", lambda: lf.noam(512, 0), ValueError, "warmup must be a positive int"),
     ("rex-steps", lambda: lf.rex(1.5), TypeError, "steps must be a positive int"),
     ("tanh-bounds", lambda: lf.tanh(10, lower=3.0, upper=3.0), ValueError, "lower must be <"),
