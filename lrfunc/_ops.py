@@ -12,6 +12,7 @@ produces NaN values or NaN gradients.
 from __future__ import annotations
 
 import math
+import statistics
 from typing import Union
 
 import torch
@@ -24,6 +25,8 @@ __all__ = [
     "Tensor",
     "Value",
     "any_tensor",
+    "as_float",
+    "as_int",
     "clamp",
     "cos",
     "exp",
@@ -31,6 +34,8 @@ __all__ = [
     "log",
     "maximum",
     "minimum",
+    "ndtr",
+    "ndtri",
     "pow",
     "sqrt",
     "tanh",
@@ -132,3 +137,36 @@ def pow(base: Value, exponent: Value) -> Value:
         return math.pow(base, exponent)  # type: ignore[arg-type]
     except OverflowError:
         return math.inf
+
+
+# -- integers (counter-based hashing) ----------------------------------------------------
+# Python ints and int64 tensors share the operators ``+ * & ^ << >>``; a formula that keeps
+# every intermediate in [0, 2**63) therefore gives the same bits on both paths.
+
+
+def as_int(x: Value) -> Value:
+    """``floor(x)`` for ``x >= 0`` as an integer: a Python int, or an int64 tensor."""
+    if isinstance(x, Tensor):
+        return x.to(torch.int64) if x.is_floating_point() else x
+    return math.floor(x)
+
+
+def as_float(x: Value) -> Value:
+    """An integer as a float: a Python float, or a float64 tensor (exact below 2**53)."""
+    if isinstance(x, Tensor):
+        return x.to(torch.float32 if x.device.type == "mps" else torch.float64)  # no f64 on MPS
+    return float(x)
+
+
+def ndtr(x: Value) -> Value:
+    """The standard normal CDF of ``x``."""
+    if isinstance(x, Tensor):
+        return torch.special.ndtr(x)
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def ndtri(p: Value) -> Value:
+    """The standard normal quantile (inverse CDF) of ``p`` in ``(0, 1)``."""
+    if isinstance(p, Tensor):
+        return torch.special.ndtri(p)
+    return statistics.NormalDist().inv_cdf(p)
