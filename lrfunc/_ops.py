@@ -106,9 +106,15 @@ def log(x: Value) -> Value:
 
 
 def sqrt(x: Value) -> Value:
-    """Square root of ``x`` clamped at 0 (so a discarded negative branch is no NaN)."""
+    """Square root of ``x`` clamped at 0 (so a discarded negative branch is no NaN).
+
+    As in :func:`pow`, a double ``where`` gives ``x <= 0`` a zero gradient: clamping alone
+    leaves ``d sqrt / dx = inf`` at 0, and ``0 * inf`` is a NaN gradient.
+    """
     if isinstance(x, Tensor):
-        return torch.sqrt(torch.clamp(x, min=0.0))
+        positive = x > 0
+        safe = torch.where(positive, x, torch.ones_like(x))
+        return torch.where(positive, torch.sqrt(safe), torch.zeros_like(safe))
     return math.sqrt(x) if x > 0 else 0.0
 
 
