@@ -50,7 +50,7 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
             # Two Python numbers: keep them in double precision (torch.where would round
             # them to the default float32 dtype). torch.full, not torch.tensor: on CUDA the
             # latter is a blocking host-to-device copy (a sync, illegal in graph capture).
-            if_true = torch.full((), if_true, dtype=torch.float64, device=condition.device)
+            if_true = torch.full((), if_true, dtype=torch.float64, device=condition.device)  # type: ignore[call-overload]
         return torch.where(condition, if_true, if_false)  # type: ignore[arg-type]
     return if_true if condition else if_false
 
