@@ -60,7 +60,7 @@ class _CountingBackend:
         self.backend = backend
         self.graphs = 0
 
-    def __call__(self, gm: torch.fx.GraphModule, example_inputs: Sequence[Any]) -> Any:
+    def __call__(self, gm: torch.fx.GraphModule, example_inputs: list[Tensor]) -> Any:
         self.graphs += 1
         from torch._dynamo import lookup_backend
 

@@ -106,9 +106,7 @@ GRAD_CASES: tuple[GradCase, ...] = (
     ),
     GradCase("warmup", lambda start: lf.warmup(8, start=start), {"start": 0.1}),
     GradCase("step", lambda gamma: lf.step(3, gamma=gamma), {"gamma": 0.5}, (3, 6)),
-    GradCase(
-        "multistep", lambda gamma: lf.multistep([4, 9], gamma=gamma), {"gamma": 0.3}, (4, 9)
-    ),
+    GradCase("multistep", lambda gamma: lf.multistep([4, 9], gamma=gamma), {"gamma": 0.3}, (4, 9)),
     GradCase(
         "exp",
         lambda gamma, every, end: lf.exp(gamma, every=every, begin=3, end=end),
@@ -154,9 +152,7 @@ GRAD_CASES: tuple[GradCase, ...] = (
         (2, 8),
     ),
     GradCase("shift", lambda end: lf.shift(lf.cosine(6, end=end), 3), {"end": 0.2}, (3, 9)),
-    GradCase(
-        "stretch", lambda factor: lf.stretch(lf.cosine(5), factor), {"factor": 2.0}, (5, 10)
-    ),
+    GradCase("stretch", lambda factor: lf.stretch(lf.cosine(5), factor), {"factor": 2.0}, (5, 10)),
 )
 
 

@@ -13,13 +13,14 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::DeprecationWarning:torch"),
 ]
 
+TINY = "--steps 24 --warmup 4 --samples 64 --batch 16 --hidden 8 --log-every 5"
+
 
 def test_demo_runs_without_recompiles_and_uses_the_schedule(tmp_path) -> None:
     lines: list[str] = []
     png = tmp_path / "lr.png"
     result = demo.main(
-        ["--steps", "24", "--warmup", "4", "--samples", "64", "--batch", "16", "--hidden", "8",
-         "--log-every", "5", "--png", str(png)],
+        [*TINY.split(), "--png", str(png)],
         print_fn=lines.append,
     )
     assert result.graphs_at_warmup == 1

@@ -166,8 +166,10 @@ def test_grad_in_kernel_lengths_given_as_float_tensors(k: int) -> None:
             * F.exp(step, 1.0, gamma=0.9, every=p["every"], end=0.3)
         )
 
-    p = {k_: torch.tensor(v, dtype=F64) for k_, v in
-         {"warmup": 5.0, "decay": 10.0, "power": 2.0, "every": 3.0}.items()}
+    p = {
+        k_: torch.tensor(v, dtype=F64)
+        for k_, v in {"warmup": 5.0, "decay": 10.0, "power": 2.0, "every": 3.0}.items()
+    }
     grads = grad(lr)(p)
     for name, g in grads.items():
         assert torch.isfinite(g), f"d/d{name} = {g} at step {k}"
