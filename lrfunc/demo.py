@@ -48,8 +48,13 @@ class DemoResult:
         return self.graphs_total - self.graphs_at_warmup
 
 
-def make_schedule(steps: int, warmup: int) -> lf.Schedule:
-    """Linear warmup for ``warmup`` steps, then cosine down to 10% over the rest."""
+def make_schedule(steps: int, warmup: int, kind: str = "cosine") -> lf.Schedule:
+    """Linear warmup for ``warmup`` steps, then cosine down to 10% over the rest; or
+    (``kind="wsd"``) warmup, a stable phase, and a linear cooldown over the last 20%."""
+    if kind == "wsd":
+        cooldown = max(steps // 5, 1)
+        stable = lf.constant(1.0, steps=max(steps - warmup - cooldown, 1))
+        return lf.chain(lf.warmup(warmup), stable, lf.linear(cooldown, end=0.0))
     return lf.chain(lf.warmup(warmup), lf.cosine(steps - warmup, end=0.1))
 
 
@@ -105,6 +110,7 @@ def train(
     *,
     steps: int = 300,
     warmup: int = 30,
+    schedule: str = "cosine",
     base_lr: float = 0.1,
     momentum: float = 0.9,
     samples: int = 2048,
@@ -117,7 +123,7 @@ def train(
     print_fn: Callable[[str], None] = print,
 ) -> DemoResult:
     """Train the demo MLP on seeded synthetic regression data; see the module docstring."""
-    sched = make_schedule(steps, warmup)
+    sched = make_schedule(steps, warmup, schedule)
     generator = torch.Generator().manual_seed(seed)
     x_all = torch.randn(samples, features, generator=generator)
     teacher = torch.randn(features, generator=generator)
@@ -188,6 +194,7 @@ def main(argv: Sequence[str] | None = None, print_fn: Callable[[str], None] = pr
     parser = argparse.ArgumentParser(prog="python -m lrfunc.demo", description=__doc__)
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--schedule", choices=("cosine", "wsd"), default="cosine")
     parser.add_argument("--base-lr", type=float, default=0.1)
     parser.add_argument("--samples", type=int, default=2048)
     parser.add_argument("--batch", type=int, default=128)
@@ -201,6 +208,7 @@ def main(argv: Sequence[str] | None = None, print_fn: Callable[[str], None] = pr
     result = train(
         steps=args.steps,
         warmup=args.warmup,
+        schedule=args.schedule,
         base_lr=args.base_lr,
         samples=args.samples,
         batch=args.batch,

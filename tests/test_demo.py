@@ -36,3 +36,11 @@ def test_demo_runs_without_recompiles_and_uses_the_schedule(tmp_path) -> None:
     assert "|" in text and "*" in text  # the terminal plot
     pytest.importorskip("matplotlib")
     assert png.stat().st_size > 0
+
+
+@pytest.mark.parametrize("kind", ["cosine", "wsd"])
+def test_demo_schedules_span_the_run(kind: str) -> None:
+    sched = demo.make_schedule(300, 30, kind)
+    assert sched.steps == 300
+    assert sched(30) == 1.0
+    assert sched(299) < 0.11 and sched(299) == min(sched(k) for k in range(300))
