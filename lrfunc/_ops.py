@@ -53,8 +53,9 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
     if isinstance(condition, Tensor):
         if not any_tensor(if_true, if_false):
             # Two Python numbers: keep them in double precision (torch.where would round
-            # them to the default float32 dtype).
-            if_true = torch.tensor(if_true, dtype=torch.float64, device=condition.device)
+            # them to the default float32 dtype). torch.full, not torch.tensor: on CUDA the
+            # latter is a blocking host-to-device copy (a sync, illegal in graph capture).
+            if_true = torch.full((), if_true, dtype=torch.float64, device=condition.device)  # type: ignore[call-overload]
         return torch.where(condition, if_true, if_false)  # type: ignore[arg-type]
     return if_true if condition else if_false
 
@@ -112,9 +113,15 @@ def log(x: Value) -> Value:
 
 
 def sqrt(x: Value) -> Value:
-    """Square root of ``x`` clamped at 0 (so a discarded negative branch is no NaN)."""
+    """Square root of ``x`` clamped at 0 (so a discarded negative branch is no NaN).
+
+    As in :func:`pow`, a double ``where`` gives ``x <= 0`` a zero gradient: clamping alone
+    leaves ``d sqrt / dx = inf`` at 0, and ``0 * inf`` is a NaN gradient.
+    """
     if isinstance(x, Tensor):
-        return torch.sqrt(torch.clamp(x, min=0.0))
+        positive = x > 0
+        safe = torch.where(positive, x, torch.ones_like(x))
+        return torch.where(positive, torch.sqrt(safe), torch.zeros_like(safe))
     return math.sqrt(x) if x > 0 else 0.0
 
 
