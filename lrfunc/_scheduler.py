@@ -23,6 +23,8 @@ from torch import Tensor
 from torch.optim import Optimizer
 from torch.optim.lr_scheduler import LRScheduler
 
+from ._basic import constant
+from ._plateau import PlateauState, plateau, plateau_init, plateau_update
 from ._schedule import Schedule
 from ._step import tensor_step
 
@@ -282,9 +284,16 @@ class Scheduler(LRScheduler):
     Trainer accept it), but it does not patch ``optimizer.step`` and never warns about the
     call order.
 
+    A ``plateau`` (``lf.plateau(...)``, torch's ``ReduceLROnPlateau``) multiplies each
+    group's scheduled lr by a factor that :meth:`step` updates from a metric,
+    ``scheduler.step(val_loss)``; ``Scheduler(opt, lf.plateau(...))`` alone is
+    ReduceLROnPlateau on a constant lr. Its state (a few tensors, updated branch-free)
+    is in :meth:`state_dict`.
+
     Args:
         optimizer: a ``torch.optim.Optimizer``.
-        schedules: see above.
+        schedules: see above; or an ``lf.plateau`` alone.
+        plateau: a metric-driven factor on ``"lr"``.
 
     Raises:
         TypeError: a non-optimizer, a bad ``schedules`` form, or a value that is neither a
@@ -305,13 +314,21 @@ class Scheduler(LRScheduler):
         {'version': 1, 'step': 2, 'param_groups': 1, 'base_values': {'lr': [0.5]}}
     """
 
-    def __init__(self, optimizer: Optimizer, schedules: Schedules) -> None:
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        schedules: Schedules | plateau | None = None,
+        *,
+        plateau: plateau | None = None,
+    ) -> None:
         # LRScheduler.__init__ is not called on purpose: it patches optimizer.step to
         # detect the call order, and steps once through get_lr.
         if not isinstance(optimizer, Optimizer):
             raise TypeError(
                 f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
             )
+        schedules, plateau = _split_plateau(schedules, plateau)
+        self._plateau = plateau  # read by _plan_number; its state is made below
         self.optimizer = optimizer
         groups = optimizer.param_groups
         self._n_groups = len(groups)
@@ -348,6 +365,7 @@ class Scheduler(LRScheduler):
         else:
             self._step = None
         self._count = 0  # the step on the number path
+        self._init_plateau(plateau)
         # Read by accelerate's AcceleratedScheduler; unused here.
         self._step_count = 1
         self._record_initial_lr()
@@ -359,8 +377,10 @@ class Scheduler(LRScheduler):
         """Count ``advance`` optimizer updates and write the schedules' new values.
 
         Args:
-            metric: reserved for metric-driven schedules; none of the present ones reads
-                one, so it must be ``None`` (an old ``step(epoch)`` call is an error).
+            metric: the monitored value, for a scheduler with a ``plateau`` (torch's
+                ``ReduceLROnPlateau.step(metrics)``); without a plateau it must be ``None``
+                (an old ``step(epoch)`` call is an error). To feed a metric without counting
+                an update, pass ``advance=0``.
             advance: updates made since the last call: ``1``; ``0`` to hold the step when
                 the update was skipped (a GradScaler found inf/NaN gradients). On the tensor
                 path pass a 0/1 tensor to hold without a host sync, e.g.
@@ -389,11 +409,36 @@ class Scheduler(LRScheduler):
         self._apply_number()
 
     def _observe(self, metric: Any) -> None:
-        # The place for metric-driven schedules (a plateau schedule) to read the metric.
-        raise TypeError(
-            f"Scheduler.step got a metric ({metric!r}) but none of its schedules reads one; "
-            "call step() without arguments (the deprecated step(epoch) form is not supported)"
+        if self._plateau is None:
+            raise TypeError(
+                f"Scheduler.step got a metric ({metric!r}) but it has no plateau to read it; "
+                "call step() without arguments (the deprecated step(epoch) form is not "
+                "supported), or build it with plateau=lf.plateau(...)"
+            )
+        self._plateau_state = plateau_update(
+            self._plateau_state, metric, self._plateau, self._plateau_bases
         )
+        if self._step is None:  # the number path multiplies by Python floats
+            self._plateau_factors = self._plateau_state["factor"].tolist()
+
+    def _init_plateau(self, config: plateau | None) -> None:
+        self._plateau = config
+        self._plateau_bases: list[float] = []
+        self._plateau_factors: list[float] = []
+        self._plateau_state: PlateauState = {}
+        if config is None:
+            return
+        bases: list[float | None] = [None] * self._n_groups
+        for target in self._all:
+            if target.key.key == "lr":
+                bases[target.g] = _as_float(target.base)
+        if all(b is None for b in bases):
+            raise ValueError("plateau drives 'lr', but no param group's 'lr' is scheduled")
+        # A group whose lr is not scheduled keeps a factor it never uses.
+        self._plateau_bases = [1.0 if b is None else b for b in bases]
+        device = self._step.device if self._step is not None else None
+        self._plateau_state = plateau_init(config, self._plateau_bases, device=device)
+        self._plateau_factors = [1.0] * self._n_groups
 
     def _apply(self) -> None:
         step = self._step
@@ -407,26 +452,39 @@ class Scheduler(LRScheduler):
         # The step convention once for all targets; copy_ then casts to each target's
         # dtype exactly as sched(step, base) would (its result is cast the same way).
         normalized = tensor_step(step)
+        factors = self._plateau_state.get("factor") if self._plateau is not None else None
         for target in self._targets:
             value = target.schedule._eval(normalized, target.base)
+            if factors is not None and target.key.key == "lr":
+                value = value * factors[target.g]
             _write_tensor(groups[target.g], target.key, value)
 
     def _plan_number(self) -> None:
         # Per target: group index, plain key (None for a tuple member), the bound formula,
         # base, key. Built once so that a step does no attribute walks.
         self._number_plan = [
-            (t.g, t.key.name if t.key.member is None else None, t.schedule._eval, t.base, t.key)
+            (
+                t.g,
+                t.key.name if t.key.member is None else None,
+                t.schedule._eval,
+                t.base,
+                t.key,
+                self._plateau is not None and t.key.key == "lr",  # times the plateau factor
+            )
             for t in self._targets
         ]
 
     def _apply_number(self) -> None:
         groups = self.optimizer.param_groups
         k = self._count
-        for g, name, formula, base, key in self._number_plan:
+        factors = self._plateau_factors
+        for g, name, formula, base, key, scaled in self._number_plan:
             # The number path of sched(k, base) without re-checking a known-good k and base.
             value = formula(k, base)
             if value.__class__ is not float:
                 value = float(value)
+            if scaled:
+                value *= factors[g]
             group = groups[g]
             if name is not None and not isinstance(group[name], Tensor):
                 group[name] = value
@@ -486,12 +544,15 @@ class Scheduler(LRScheduler):
         }
         for target in self._all:
             bases[target.key.key][target.g] = _as_float(target.base)
-        return {
+        state: dict[str, Any] = {
             "version": _STATE_VERSION,
             "step": self.last_epoch,
             "param_groups": self._n_groups,
             "base_values": bases,
         }
+        if self._plateau is not None:
+            state["plateau"] = {k: v.tolist() for k, v in self._plateau_state.items()}
+        return state
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Restore the step and base values and write the schedules' values for that step.
@@ -552,11 +613,34 @@ class Scheduler(LRScheduler):
                 self._all[i] = target._replace(base=value)
         self._targets = [t for t, w in zip(self._all, self._written, strict=True) if w]
         self._plan_number()
+        self._load_plateau(state_dict.get("plateau"))
         if self._step is not None:
             self._step.fill_(step)
         self._count = step
         self._record_initial_lr()
         self._apply()
+
+    def _load_plateau(self, saved: Any) -> None:
+        if self._plateau is None:
+            if saved is not None:
+                raise ValueError("the state has a plateau but this scheduler has none")
+            return
+        if not isinstance(saved, Mapping) or set(saved) != set(self._plateau_state):  # type: ignore[arg-type]
+            raise ValueError(
+                "this scheduler has a plateau; the state must carry its "
+                f"{sorted(self._plateau_state)}, got {saved!r}"
+            )
+        self._init_plateau(self._plateau)  # bases may have changed with the base values
+        for name, current in self._plateau_state.items():
+            value = torch.as_tensor(saved[name], dtype=current.dtype, device=current.device)  # type: ignore[index]
+            if value.shape != current.shape:
+                raise ValueError(
+                    f"the state's plateau {name!r} has shape {list(value.shape)}, "
+                    f"expected {list(current.shape)}"
+                )
+            current.copy_(value)
+        if self._step is None:
+            self._plateau_factors = self._plateau_state["factor"].tolist()
 
     # -- helpers -----------------------------------------------------------------------
 
@@ -564,6 +648,21 @@ class Scheduler(LRScheduler):
         keys = ", ".join(repr(k.key) for k in self._plan)
         name = type(self.optimizer).__name__
         return f"<lrfunc.Scheduler of {name} ({keys}), step {self.last_epoch}>"
+
+
+def _split_plateau(schedules: Any, config: Any) -> tuple[Any, plateau | None]:
+    """``Scheduler(opt, lf.plateau(...))`` means a plateau on a constant lr."""
+    if isinstance(schedules, plateau):
+        if config is not None:
+            raise TypeError("give the plateau once: as schedules or as plateau=, not both")
+        schedules, config = None, schedules
+    if config is not None and not isinstance(config, plateau):
+        raise TypeError(f"plateau must be an lf.plateau(...), got {config!r}")
+    if schedules is None:
+        if config is None:
+            raise TypeError("Scheduler needs schedules, a plateau, or both")
+        schedules = {"lr": constant(1.0)}
+    return schedules, config
 
 
 def _as_float(value: Any) -> float:
