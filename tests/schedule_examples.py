@@ -55,6 +55,11 @@ class GradCase:
     points: tuple[int, ...] = field(default=())
 
 
+def _halving(step: Any) -> Any:
+    """A user's LambdaLR-style factor, written with operators only (numbers and tensors)."""
+    return 0.5 ** (step // 2)
+
+
 # Steps every example is checked at, besides its own points: the start, early steps and
 # far past any end (integer steps up to 1e9 must stay exact).
 COMMON_STEPS: tuple[int, ...] = (0, 1, 2, 10**6, 10**9)
@@ -94,6 +99,27 @@ EXAMPLES: tuple[Example, ...] = (
     Example("shift", lf.shift(lf.linear(6), 3), (2, 3, 6, 9, 10)),
     Example("shift_back", lf.shift(lf.cosine(10), -4), (2, 6, 7)),
     Example("stretch", lf.stretch(lf.cosine(5), 2.0), (5, 9, 10, 11)),
+    Example("cosine_wave", lf.cosine_wave(6, end=0.1), (6, 12, 13, 18)),
+    Example("cosine_wave_lr", lf.cosine_wave(6, end_lr=1e-3), (6, 7)),
+    Example("from_function", lf.from_function(_halving, steps=6), (5, 6, 7)),
+    Example("inverse_sqrt", lf.inverse_sqrt(4), (3, 4, 5, 16)),
+    Example("inverse_sqrt_hf", lf.inverse_sqrt(4, timescale=10, start=0.0), (3, 4, 5)),
+    Example("noam", lf.noam(64, 8), (7, 8, 9)),
+    Example("rex", lf.rex(10, end=0.1), (5, 9, 10, 11)),
+    Example("tanh", lf.tanh(10, end=0.05), (5, 9, 10, 11)),
+    Example("interpolate", lf.interpolate([0, 3, 9], [0.1, 1.0, 0.2]), (2, 3, 8, 9, 10)),
+    Example("interpolate_cosine", lf.interpolate([2, 6], [1.0, 0.0], shape="cosine"), (2, 4, 6)),
+    Example("inverse_time", lf.inverse_time(0.5, every=2, staircase=True), (1, 2, 3, 4)),
+    Example("kdecay", lf.kdecay(lf.cosine(10), 2.0), (5, 9, 10, 11)),
+    Example(
+        "wsd", lf.wsd(20, warmup=4, decay=0.25, shape="cosine", end=0.1), (3, 4, 14, 15, 19, 20)
+    ),
+    Example("wsd_1sqrt", lf.wsd(20, decay=5, shape="1-sqrt"), (14, 15, 19, 20)),
+    Example("cooldown", lf.cooldown(lf.inverse_sqrt(4), 10, 6, shape="cosine"), (9, 10, 15, 16)),
+    Example(
+        "noise", lf.noise(lf.cosine(12), pct=0.2, std=0.5, seed=3, start=2), (1, 2, 11, 12, 13)
+    ),
+    Example("noise_uniform", lf.noise(lf.linear(10), kind="uniform", seed=7), (0, 9, 10)),
 )
 
 
@@ -153,11 +179,57 @@ GRAD_CASES: tuple[GradCase, ...] = (
     ),
     GradCase("shift", lambda end: lf.shift(lf.cosine(6, end=end), 3), {"end": 0.2}, (3, 9)),
     GradCase("stretch", lambda factor: lf.stretch(lf.cosine(5), factor), {"factor": 2.0}, (5, 10)),
+    GradCase("cosine_wave", lambda end: lf.cosine_wave(6, end=end), {"end": 0.1}, (6, 12)),
+    GradCase(
+        "cosine_wave_lr", lambda end_lr: lf.cosine_wave(6, end_lr=end_lr), {"end_lr": 1e-3}, (6,)
+    ),
+    GradCase(
+        "inverse_sqrt",
+        lambda start: lf.inverse_sqrt(4, timescale=10, start=start),
+        {"start": 0.1},
+        (3, 4, 5),
+    ),
+    GradCase("rex", lambda end: lf.rex(10, end=end), {"end": 0.1}, (5, 10)),
+    GradCase(
+        "tanh",
+        lambda end, lower, upper: lf.tanh(10, end=end, lower=lower, upper=upper),
+        {"end": 0.05, "lower": -6.0, "upper": 2.0},
+        (5, 10),
+    ),
+    GradCase(
+        "interpolate",
+        lambda a, b, c: lf.interpolate([0, 3, 9], [a, b, c]),
+        {"a": 0.1, "b": 1.0, "c": 0.2},
+        (3, 9),
+    ),
+    GradCase("inverse_time", lambda rate: lf.inverse_time(rate, every=2), {"rate": 0.5}, (2, 4)),
+    GradCase("kdecay", lambda k: lf.kdecay(lf.cosine(10), k), {"k": 2.0}, (5, 10)),
+    GradCase(
+        "wsd",
+        lambda end: lf.wsd(20, warmup=4, decay=0.25, shape="cosine", end=end),
+        {"end": 0.1},
+        (4, 15, 19),
+    ),
+    GradCase(
+        "cooldown",
+        lambda end: lf.cooldown(lf.inverse_sqrt(4), 10, 6, shape="cosine", end=end),
+        {"end": 0.05},
+        (10, 15),
+    ),
+    GradCase(
+        "noise",
+        lambda pct, std: lf.noise(lf.cosine(12), pct=pct, std=std, seed=3),
+        {"pct": 0.2, "std": 0.5},
+        (6, 11, 12),
+    ),
 )
 
 
 # Public classes whose parameters can never be tensors, with the reason.
-NO_TENSOR_PARAMS: Mapping[str, str] = {}
+NO_TENSOR_PARAMS: Mapping[str, str] = {
+    "from_function": "its only parameter is a Python function",
+    "noam": "its parameters, d_model and the warmup length, are ints",
+}
 
 
 def public_schedule_classes() -> dict[str, type]:
