@@ -25,6 +25,10 @@ from ._combinators import product as product
 from ._combinators import scale as scale
 from ._combinators import shift as shift
 from ._combinators import stretch as stretch
+from ._cyclic import cyclic as cyclic
+from ._cyclic import onecycle as onecycle
+from ._cyclic import repeat as repeat
+from ._cyclic import restarts as restarts
 from ._from_torch import from_torch as from_torch
 from ._schedule import Schedule as Schedule
 

@@ -15,3 +15,6 @@ from ._basic import piecewise_constant as piecewise_constant
 from ._basic import poly as poly
 from ._basic import step as step
 from ._basic import warmup as warmup
+from ._cyclic import cyclic as cyclic
+from ._cyclic import onecycle as onecycle
+from ._cyclic import restarts as restarts
