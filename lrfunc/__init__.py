@@ -30,6 +30,7 @@ from ._cyclic import onecycle as onecycle
 from ._cyclic import repeat as repeat
 from ._cyclic import restarts as restarts
 from ._from_torch import from_torch as from_torch
+from ._from_torch_cyclic import from_torch_momentum as from_torch_momentum
 from ._schedule import Schedule as Schedule
 
 __version__ = "0.1.0"
