@@ -334,7 +334,7 @@ IDS = [
 
 @pytest.mark.parametrize("sched", SCHEDULES, ids=IDS)
 def test_number_path_equals_tensor_path(sched):
-    steps = list(range(0, 400, 3)) + [10**6, 10**9]
+    steps = [*range(0, 400, 3), 10**6, 10**9]
     number = [sched(k, 0.3) for k in steps]
     tensor = sched(torch.tensor(steps), 0.3)
     assert tensor.dtype == torch.get_default_dtype()
