@@ -202,7 +202,8 @@ class restarts(KernelSchedule):
 
     The first cycle lasts ``period`` steps, each next one ``mult`` times longer (a float
     ``mult`` is allowed; cycle ``i`` lasts ``period * mult**i`` steps, as in timm and
-    Keras). In cycle ``i`` the value anneals from the peak ``decay**i`` down to ``end``
+    Keras). In cycle ``i`` the value anneals from the peak ``decay**i`` (see
+    ``decay_mode``) down to ``end``
     along ``shape`` (half a cosine by default; any finite schedule, stretched to the
     cycle). After ``cycles`` cycles it holds the last value.
 
@@ -210,8 +211,9 @@ class restarts(KernelSchedule):
     comparisons against the cycles' start steps, so it is right at every boundary, for
     Python ints and for int64 tensor steps alike.
 
-    .. math:: \\mathrm{lr}(k) = b\\left(e + (\\delta^{i} - e)\\,
+    .. math:: \\mathrm{lr}(k) = b\\left(e + (p_i - e)\\,
         s\\!\\left(\\frac{k - S_i}{L_i}\\right)\\right), \\quad
+        p_i = \\delta^i \\text{ or } e + (1 - e)\\delta^i, \\quad
         S_i = T\\frac{\\mu^i - 1}{\\mu - 1} \\le k < S_{i+1}, \\;
         L_i = S_{i+1} - S_i, \\; s(p) = \\tfrac{1}{2}(1 + \\cos \\pi p)
 
@@ -225,7 +227,10 @@ class restarts(KernelSchedule):
             ``eta_min / base_lr``).
         cycles: number of cycles, then hold (timm's ``cycle_limit``); ``None``: forever.
         shape: a finite schedule run in each cycle (time stretched to the cycle); its
-            values ``s`` map to ``end + (decay**i - end) * s``. Default: half a cosine.
+            values ``s`` map to ``end + (peak_i - end) * s``. Default: half a cosine.
+        decay_mode: ``"peak"``: cycle ``i`` peaks at ``decay**i`` (timm's
+            ``cycle_decay``); ``"amplitude"``: at ``end + (1 - end) * decay**i``, the
+            height above ``end`` decays (Keras's ``m_mul``). Equal when ``end == 0``.
 
     Examples:
         >>> import lrfunc as lf
@@ -244,6 +249,7 @@ class restarts(KernelSchedule):
     end: float = 0.0
     cycles: int | None = None
     shape: Schedule | None = None
+    decay_mode: str = "peak"
 
     _kernel: ClassVar[Kernel[Any]] = F.restarts
 
@@ -256,6 +262,8 @@ class restarts(KernelSchedule):
         self._set("cycles", _check_cycles("cycles", self.cycles))
         if self.shape is not None:
             _check_finite_schedule("shape", self.shape)
+        modes = ("peak", "amplitude")
+        self._set("decay_mode", check_choice("decay_mode", self.decay_mode, modes))
         self._set("steps", _total_steps(self.period, self.mult, self.cycles))
 
 

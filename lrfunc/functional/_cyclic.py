@@ -182,16 +182,18 @@ def restarts(
     end: Any = 0.0,
     cycles: int | None = None,
     shape: Any = None,
+    decay_mode: str = "peak",
 ) -> Value:
     """Cosine annealing with warm restarts (SGDR; torch's ``CosineAnnealingWarmRestarts``).
 
     Cycle ``i`` lasts :math:`L_i = T \\mu^i` steps and starts at
     :math:`S_i = T (\\mu^i - 1) / (\\mu - 1)` (:math:`T i` when :math:`\\mu = 1`); its peak
-    is :math:`\\delta^i`, its floor ``end``. The inner ``shape`` (a finite schedule,
-    stretched to each cycle) is half a cosine by default. After ``cycles`` cycles the
-    value holds.
+    is :math:`p_i = \\delta^i` (with ``decay_mode="amplitude"``,
+    :math:`p_i = e + (1 - e)\\delta^i`: the height above the floor decays), its floor
+    ``end``. The inner ``shape`` (a finite schedule, stretched to each cycle) is half a
+    cosine by default. After ``cycles`` cycles the value holds.
 
-    .. math:: \\mathrm{lr}(k) = b\\left(e + (\\delta^{i} - e)\\,
+    .. math:: \\mathrm{lr}(k) = b\\left(e + (p_i - e)\\,
         s\\!\\left(\\frac{k - S_i}{L_i}\\right)\\right), \\quad S_i \\le k < S_{i+1},
         \\quad s(p) = \\tfrac{1}{2}(1 + \\cos \\pi p)
 
@@ -206,4 +208,6 @@ def restarts(
     else:
         # local * n / L, not (local / L) * n: exact whenever the result is an integer.
         share = shape._eval(ops.clamp(local * shape.steps / length, 0.0, shape.steps), 1.0)
-    return base_lr * (end + (ops.pow(decay, index) - end) * share)
+    height = ops.pow(decay, index)
+    height = (1.0 - end) * height if decay_mode == "amplitude" else height - end
+    return base_lr * (end + height * share)
