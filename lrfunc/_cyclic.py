@@ -134,7 +134,7 @@ class cyclic(KernelSchedule):
       amplitude_by="step"`` is ``exp_range``.
 
     .. math:: \\mathrm{lr}(k) = b\\bigl(\\ell + (1 - \\ell)\\, h(x)\\, a\\bigr), \\quad
-        c = \\Bigl\\lfloor \\frac{k}{u + d} \\Bigr\\rfloor, \\; x = \\frac{k}{u + d} - c,
+        c = \\Bigl\\lfloor \\frac{k}{u + d} \\Bigr\\rfloor, \\; x = \\frac{k - c(u + d)}{u + d},
         \\; h(x) = \\begin{cases} x / r & x \\le r \\\\ (1 - x) / (1 - r) & x > r
         \\end{cases}, \\; r = \\frac{u}{u + d}
 

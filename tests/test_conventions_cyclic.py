@@ -323,6 +323,18 @@ def test_keras_misplaces_an_exact_cycle_start():
     assert lf.restarts(16, mult=1.5)(start) == 1.0
 
 
+def keras_cosine_decay(step, initial_learning_rate, decay_steps, alpha=0.0):
+    """keras/src/optimizers/schedules/learning_rate_schedule.py: CosineDecay (no warmup)."""
+    step = min(step, decay_steps)
+    cosine_decay = 0.5 * (1.0 + math.cos(math.pi * step / decay_steps))
+    return initial_learning_rate * ((1 - alpha) * cosine_decay + alpha)
+
+
+def test_keras_cosine_decay():
+    ref = lambda k: keras_cosine_decay(k, 0.1, 37, 0.2)  # noqa: E731
+    assert_close(lf.cosine(37, end=0.2), ref, range(50), base_lr=0.1)
+
+
 # -- TensorFlow Addons -------------------------------------------------------------------
 
 

@@ -92,6 +92,10 @@ class TestOnecycle:
         assert close(values(sched, range(10)), want)
         assert sched(10) == sched(9) == sched(10**9) == pytest.approx(1e-5)
 
+    def test_degenerate_first_phase_gives_the_start(self):
+        # pct_start * steps == 1 puts the rise's end at step 0 (torch divides 0 by 0).
+        assert lf.onecycle(10, pct_start=0.1, div_factor=5.0)(0) == pytest.approx(0.2)
+
     def test_cos_peak_and_ends(self):
         sched = lf.onecycle(100)
         assert sched(0, 0.1) == pytest.approx(0.1 / 25)
@@ -153,6 +157,17 @@ class TestCyclic:
         sched = lf.cyclic(2, low=0.0, mode="exp_range", gamma=0.9)
         assert sched(2) == pytest.approx(0.81)
         assert sched(6) == pytest.approx(0.9**6)
+
+    @pytest.mark.parametrize(("up", "down"), [(3, 4), (1000, 1), (2000, 2000)])
+    def test_huge_steps_keep_float32_precision(self, up, down):
+        total = up + down
+        steps = [total * m + j for m in (10**9 // total, 123_456_789 // total) for j in (0, 1, up)]
+        want = [min(j, up) / up for j in (0, 1, up)] * 2
+        got = lf.cyclic(up, down, low=0.0)(torch.tensor(steps))
+        assert got.dtype == torch.float32
+        torch.testing.assert_close(
+            got.double(), torch.tensor(want, dtype=torch.float64), rtol=1e-6, atol=0
+        )
 
     def test_amplitude_schedules_reproduce_the_modes(self):
         steps = range(50)

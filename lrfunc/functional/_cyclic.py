@@ -105,7 +105,7 @@ def cyclic(
     (``amplitude_by="cycle"``) or at the step (``amplitude_by="step"``).
 
     .. math:: \\mathrm{lr}(k) = b\\bigl(\\ell + (1 - \\ell)\\, h(x)\\, a\\bigr), \\quad
-        c = \\lfloor k / (u + d) \\rfloor, \\; x = k / (u + d) - c, \\;
+        c = \\lfloor k / (u + d) \\rfloor, \\; x = \\frac{k - c (u + d)}{u + d}, \\;
         h(x) = \\begin{cases} x / r & x \\le r \\\\ (1 - x) / (1 - r) & x > r
         \\end{cases}, \\; r = \\frac{u}{u + d}
 
@@ -120,7 +120,9 @@ def cyclic(
     total = up + down
     ratio = up / total
     cycle = ops.floor(step / total)
-    x = step / total - cycle
+    # The step within the cycle is exact for integer steps: no rounding of k / (u + d)
+    # at huge steps reaches the position in the wave.
+    x = ops.clamp((step - cycle * total) / total, 0.0, 1.0)
     rise = x / ratio
     fall = (1.0 - x) / _nonzero(1.0 - ratio)
     height = ops.where(x <= ratio, rise, fall)
