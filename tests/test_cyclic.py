@@ -386,6 +386,9 @@ def test_grad_and_vmap_over_parameters():
     value = lf.restarts(4, decay=decay)(torch.tensor(4), 1.0)  # peak of cycle 1: decay
     (grad,) = torch.autograd.grad(value, decay)
     assert value.item() == pytest.approx(0.5) and grad.item() == pytest.approx(1.0)
+    for sched in SCHEDULES:
+        over_steps = torch.func.vmap(lambda k, s=sched: s(k, 0.1))(torch.arange(50))
+        assert torch.equal(over_steps, sched(torch.arange(50), 0.1)), sched
     lows = torch.tensor([0.0, 0.5], dtype=torch.float64)
     out = torch.func.vmap(lambda low: lf.cyclic(2, low=low)(torch.tensor(1), 1.0))(lows)
     assert out.tolist() == [0.5, 0.75]
