@@ -158,8 +158,8 @@ class cyclic(KernelSchedule):
     """
 
     up: float
-    down: float | None = None
     _: KW_ONLY
+    down: float | None = None
     low: float
     mode: str = "triangular"
     gamma: float = 1.0

@@ -68,7 +68,7 @@ def _convert_cyclic(scheduler: CyclicLR) -> list[Schedule]:
     for low_lr, max_lr in zip(scheduler.base_lrs, scheduler.max_lrs, strict=True):
         low_lr = _positive("base_lr", low_lr, CyclicLR)
         max_lr = _positive("max_lr", max_lr, CyclicLR)
-        wave = cyclic(up, down, low=low_lr / max_lr, mode=mode, gamma=gamma)
+        wave = cyclic(up, down=down, low=low_lr / max_lr, mode=mode, gamma=gamma)
         out.append(wave * (max_lr / low_lr))
     return out
 
@@ -77,18 +77,19 @@ def _cyclic_mode(scheduler: CyclicLR) -> tuple[str, float]:
     if scheduler._scale_fn_custom is not None:  # pyright: ignore[reportPrivateUsage]
         raise ValueError(
             "CyclicLR with a custom scale_fn has no closed form here; build "
-            "lf.cyclic(up, down, low=..., amplitude=<a Schedule>, amplitude_by=...) instead"
+            "lf.cyclic(up, down=down, low=..., amplitude=<a Schedule>, amplitude_by=...) instead"
         )
     return scheduler.mode, float(scheduler.gamma)
 
 
-def _cyclic_steps(scheduler: CyclicLR) -> tuple[float, float]:
+def _cyclic_steps(scheduler: CyclicLR) -> tuple[float, float | None]:
     # torch keeps total_size = up + down and step_ratio = up / total_size.
     total = scheduler.total_size
     up = scheduler.step_ratio * total
     if abs(up - round(up)) <= 1e-9 * total and abs(total - round(total)) <= 1e-9 * total:
         up, total = float(round(up)), float(round(total))
-    return up, total - up
+    down = total - up
+    return up, None if down == up else down
 
 
 @converter(CosineAnnealingWarmRestarts)
@@ -129,7 +130,7 @@ def _cyclic_momentum(scheduler: CyclicLR) -> list[Schedule]:
     out: list[Schedule] = []
     for group in scheduler.optimizer.param_groups:
         _, b = _momentum_factor(group, CyclicLR)
-        out.append(cyclic(up, down, low=1.0 / b, mode=mode, gamma=gamma) * b)
+        out.append(cyclic(up, down=down, low=1.0 / b, mode=mode, gamma=gamma) * b)
     return out
 
 

@@ -142,11 +142,11 @@ class TestCyclic:
         assert close(values(sched, range(9)), [0.2, 0.6, 1.0, 0.6, 0.2, 0.6, 1.0, 0.6, 0.2])
 
     def test_asymmetric(self):
-        sched = lf.cyclic(1, 3, low=0.0)
+        sched = lf.cyclic(1, down=3, low=0.0)
         assert close(values(sched, range(5)), [0.0, 1.0, 2 / 3, 1 / 3, 0.0])
 
     def test_sawtooth_down_zero(self):
-        sched = lf.cyclic(4, 0, low=0.0)
+        sched = lf.cyclic(4, down=0, low=0.0)
         assert close(values(sched, range(6)), [0.0, 0.25, 0.5, 0.75, 0.0, 0.25])
 
     def test_triangular2_halves_each_cycle(self):
@@ -163,7 +163,7 @@ class TestCyclic:
         total = up + down
         steps = [total * m + j for m in (10**9 // total, 123_456_789 // total) for j in (0, 1, up)]
         want = [min(j, up) / up for j in (0, 1, up)] * 2
-        got = lf.cyclic(up, down, low=0.0)(torch.tensor(steps))
+        got = lf.cyclic(up, down=down, low=0.0)(torch.tensor(steps))
         assert got.dtype == torch.float32
         torch.testing.assert_close(
             got.double(), torch.tensor(want, dtype=torch.float64), rtol=1e-6, atol=0
@@ -171,11 +171,11 @@ class TestCyclic:
 
     def test_amplitude_schedules_reproduce_the_modes(self):
         steps = range(50)
-        tri2 = lf.cyclic(3, 2, low=0.1, mode="triangular2")
-        by_cycle = lf.cyclic(3, 2, low=0.1, amplitude=lf.exp(0.5))
+        tri2 = lf.cyclic(3, down=2, low=0.1, mode="triangular2")
+        by_cycle = lf.cyclic(3, down=2, low=0.1, amplitude=lf.exp(0.5))
         assert close(values(tri2, steps), values(by_cycle, steps))
-        exp_range = lf.cyclic(3, 2, low=0.1, mode="exp_range", gamma=0.97)
-        by_step = lf.cyclic(3, 2, low=0.1, amplitude=lf.exp(0.97), amplitude_by="step")
+        exp_range = lf.cyclic(3, down=2, low=0.1, mode="exp_range", gamma=0.97)
+        by_step = lf.cyclic(3, down=2, low=0.1, amplitude=lf.exp(0.97), amplitude_by="step")
         assert close(values(exp_range, steps), values(by_step, steps))
 
     @SETTINGS
@@ -186,7 +186,7 @@ class TestCyclic:
         k=st.integers(0, 10**6),
     )
     def test_periodic_and_bounded(self, up, down, low, k):
-        sched = lf.cyclic(up, down, low=low)
+        sched = lf.cyclic(up, down=down, low=low)
         v = sched(k)
         assert low - 1e-12 <= v <= 1.0 + 1e-12
         assert v == pytest.approx(sched(k + up + down), abs=1e-9)
@@ -328,9 +328,9 @@ def test_float_mult_boundaries_are_consistent_at_huge_steps():
 SCHEDULES = [
     lf.onecycle(50),
     lf.onecycle(37, pct_start=0.4, anneal="linear", three_phase=True),
-    lf.cyclic(3, 5, low=0.1, mode="triangular2"),
+    lf.cyclic(3, down=5, low=0.1, mode="triangular2"),
     lf.cyclic(4, low=0.0, mode="exp_range", gamma=0.99),
-    lf.cyclic(2, 1, low=0.3, amplitude=lf.cosine(10), amplitude_by="step"),
+    lf.cyclic(2, down=1, low=0.3, amplitude=lf.cosine(10), amplitude_by="step"),
     lf.restarts(5, mult=2.0, decay=0.7, end=0.1),
     lf.restarts(4, mult=1.5, cycles=4, shape=lf.chain(lf.warmup(1), lf.cosine(3))),
     lf.repeat(lf.chain(lf.warmup(3), lf.cosine(7)), times=3, mult=2.0, decay=0.5),
@@ -370,7 +370,7 @@ def test_value_semantics(sched):
 
 def test_reprs():
     assert repr(lf.onecycle(100, three_phase=True)) == "onecycle(100, three_phase=True)"
-    assert repr(lf.cyclic(2000, low=0.1)) == "cyclic(2000, None, low=0.1)"
+    assert repr(lf.cyclic(2000, low=0.1)) == "cyclic(2000, low=0.1)"
     assert repr(lf.restarts(10, mult=2, cycles=3)) == "restarts(10, mult=2.0, cycles=3)"
     assert repr(lf.repeat(lf.linear(4), 2)) == "repeat(linear(4), 2)"
 
@@ -419,7 +419,7 @@ BAD = [
     (lambda: lf.onecycle(10, anneal="cosine"), ValueError, "anneal must be one of 'cos', 'lin"),
     (lambda: lf.onecycle(10, three_phase=1), TypeError, "three_phase must be a bool"),
     (lambda: lf.cyclic(0, low=0.1), ValueError, r"up must be in \(0.0, inf\], got 0.0"),
-    (lambda: lf.cyclic(2, -1, low=0.1), ValueError, "down must be in"),
+    (lambda: lf.cyclic(2, down=-1, low=0.1), ValueError, "down must be in"),
     (lambda: lf.cyclic(2, low=-0.1), ValueError, "low must be in"),
     (lambda: lf.cyclic(2), TypeError, "low"),
     (lambda: lf.cyclic(2, low=0.1, mode="tri"), ValueError, "mode must be one of"),

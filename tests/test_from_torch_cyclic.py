@@ -151,7 +151,7 @@ def test_converted_reprs():
     assert repr(lf.from_torch(sched)) == "[onecycle(100) * 25.0]"
     opt = make_optimizer([0.1], adam=False)
     sched = CyclicLR(opt, base_lr=0.1, max_lr=0.4, step_size_up=10, mode="triangular2")
-    assert repr(lf.from_torch(sched)) == "[cyclic(10, 10, low=0.25, mode='triangular2') * 4.0]"
+    assert repr(lf.from_torch(sched)) == "[cyclic(10, low=0.25, mode='triangular2') * 4.0]"
 
 
 def _custom_scale(x: float) -> float:
