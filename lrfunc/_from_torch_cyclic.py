@@ -147,8 +147,9 @@ def from_torch_momentum(scheduler: Any) -> list[Schedule]:
     ``base_momentum``. The schedules are factors of each group's ``max_momentum`` (the
     value torch puts in the group when the scheduler is built):
     ``m[g](k, group["max_momentum"])`` is torch's momentum of group ``g`` after ``k``
-    steps. Schedule the key ``"momentum"`` (SGD, RMSprop) or the first entry of
-    ``"betas"`` (Adam, AdamW, ...: when ``"betas" in optimizer.defaults``).
+    steps. Schedule the key ``"momentum"`` (SGD, RMSprop) or ``"betas[0]"`` (Adam, AdamW,
+    ...: when ``"betas" in optimizer.defaults``), e.g. on the scheduler's own optimizer:
+    ``lf.Scheduler(opt, {"lr": lf.from_torch(s), "betas[0]": lf.from_torch_momentum(s)})``.
 
     Args:
         scheduler: a freshly built ``OneCycleLR`` or ``CyclicLR``.

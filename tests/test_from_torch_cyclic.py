@@ -137,6 +137,31 @@ def test_restarts_parity_long_run():
     assert_parity(opt, sched, 800, momentum=False)
 
 
+@pytest.mark.parametrize("adam", [False, True], ids=["sgd-momentum", "adam-beta1"])
+@pytest.mark.parametrize("kind", ["onecycle", "cyclic"])
+def test_adapter_replays_torch_with_momentum(kind, adam):
+    def build():
+        opt = make_optimizer([0.01, 0.02], adam)
+        if kind == "onecycle":
+            return opt, OneCycleLR(opt, max_lr=[0.5, 1.0], total_steps=40, three_phase=True)
+        return opt, CyclicLR(opt, base_lr=[0.01, 0.02], max_lr=0.3, step_size_up=3)
+
+    ref_opt, ref = build()
+    opt, torch_sched = build()  # converted, then driven by lf.Scheduler instead
+    key = "betas[0]" if adam else "momentum"
+    # The group now holds max_momentum and initial_lr: the bases the schedules expect.
+    schedules = {"lr": lf.from_torch(torch_sched), key: lf.from_torch_momentum(torch_sched)}
+    driver = lf.Scheduler(opt, schedules)
+    for _ in range(40):
+        for mine, theirs in zip(opt.param_groups, ref_opt.param_groups, strict=True):
+            assert math.isclose(mine["lr"], theirs["lr"], rel_tol=REL)
+            assert math.isclose(momentum_of(opt, mine), momentum_of(ref_opt, theirs), rel_tol=REL)
+        ref_opt.step()
+        ref.step()
+        opt.step()
+        driver.step()
+
+
 def test_cyclic_without_momentum_cycling():
     opt = make_optimizer([0.01], adam=False)
     sched = CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=5, cycle_momentum=False)
