@@ -28,6 +28,10 @@ from ._combinators import stretch as stretch
 from ._config import ConfigError as ConfigError
 from ._config import from_config as from_config
 from ._config import to_config as to_config
+from ._cyclic import cyclic as cyclic
+from ._cyclic import onecycle as onecycle
+from ._cyclic import repeat as repeat
+from ._cyclic import restarts as restarts
 from ._decays import interpolate as interpolate
 from ._decays import inverse_sqrt as inverse_sqrt
 from ._decays import inverse_time as inverse_time
@@ -36,6 +40,7 @@ from ._decays import noam as noam
 from ._decays import rex as rex
 from ._decays import tanh as tanh
 from ._from_torch import from_torch as from_torch
+from ._from_torch_cyclic import from_torch_momentum as from_torch_momentum
 from ._function import from_function as from_function
 from ._noise import noise as noise
 from ._parse import parse as parse

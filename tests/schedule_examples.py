@@ -120,6 +120,30 @@ EXAMPLES: tuple[Example, ...] = (
         "noise", lf.noise(lf.cosine(12), pct=0.2, std=0.5, seed=3, start=2), (1, 2, 11, 12, 13)
     ),
     Example("noise_uniform", lf.noise(lf.linear(10), kind="uniform", seed=7), (0, 9, 10)),
+    Example("onecycle", lf.onecycle(20, pct_start=0.25), (3, 4, 5, 19, 20)),
+    Example(
+        "onecycle_three_phase",
+        lf.onecycle(20, pct_start=0.3, anneal="linear", three_phase=True),
+        (5, 10, 19),
+    ),
+    Example("cyclic", lf.cyclic(3, down=5, low=0.1, mode="triangular2"), (3, 8, 11, 16)),
+    Example("cyclic_exp_range", lf.cyclic(4, low=0.0, mode="exp_range", gamma=0.99), (4, 8)),
+    Example(
+        "cyclic_amplitude",
+        lf.cyclic(2, low=0.2, amplitude=lf.cosine(5), amplitude_by="cycle"),
+        (2, 4, 10, 20),
+    ),
+    Example("restarts", lf.restarts(3, mult=2.0, decay=0.7, end=0.1), (2, 3, 8, 9, 21)),
+    Example(
+        "restarts_float_mult_limit",
+        lf.restarts(4, mult=1.5, cycles=3, shape=lf.chain(lf.warmup(1), lf.cosine(3))),
+        (3, 4, 9, 10, 18, 19),
+    ),
+    Example(
+        "repeat",
+        lf.repeat(lf.chain(lf.warmup(2), lf.cosine(4)), 3, mult=2.0, decay=0.5),
+        (2, 5, 6, 17, 18, 41, 42),
+    ),
 )
 
 
@@ -221,6 +245,32 @@ GRAD_CASES: tuple[GradCase, ...] = (
         lambda pct, std: lf.noise(lf.cosine(12), pct=pct, std=std, seed=3),
         {"pct": 0.2, "std": 0.5},
         (6, 11, 12),
+    ),
+    GradCase(
+        "onecycle",
+        lambda pct_start, div_factor, final_div_factor: lf.onecycle(
+            20, pct_start=pct_start, div_factor=div_factor, final_div_factor=final_div_factor
+        ),
+        {"pct_start": 0.3, "div_factor": 25.0, "final_div_factor": 100.0},
+        (3, 10),
+    ),
+    GradCase(
+        "cyclic",
+        lambda low, gamma: lf.cyclic(3, down=5, low=low, mode="exp_range", gamma=gamma),
+        {"low": 0.1, "gamma": 0.9},
+        (2, 5, 9),
+    ),
+    GradCase(
+        "restarts",
+        lambda decay, end: lf.restarts(3, mult=2.0, decay=decay, end=end),
+        {"decay": 0.7, "end": 0.1},
+        (4, 10),
+    ),
+    GradCase(
+        "repeat",
+        lambda decay: lf.repeat(lf.cosine(4), mult=2.0, decay=decay),
+        {"decay": 0.5},
+        (5, 13),
     ),
 )
 

@@ -15,6 +15,9 @@ from ._basic import piecewise_constant as piecewise_constant
 from ._basic import poly as poly
 from ._basic import step as step
 from ._basic import warmup as warmup
+from ._cyclic import cyclic as cyclic
+from ._cyclic import onecycle as onecycle
+from ._cyclic import restarts as restarts
 from ._decays import interpolate as interpolate
 from ._decays import inverse_sqrt as inverse_sqrt
 from ._decays import inverse_time as inverse_time
