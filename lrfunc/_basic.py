@@ -15,6 +15,7 @@ from ._schedule import KernelSchedule
 from ._validate import (
     check_boundaries,
     check_choice,
+    check_factor,
     check_length,
     check_nonnegative_int,
     check_positive,
@@ -33,10 +34,6 @@ __all__ = [
     "step",
     "warmup",
 ]
-
-
-def _factor(name: str, value: Any) -> Any:
-    return check_real(name, value, low=0.0)
 
 
 @dataclass(frozen=True, repr=False)
@@ -64,7 +61,7 @@ class constant(KernelSchedule):
     _kernel: ClassVar[Kernel[Any]] = F.constant
 
     def _check(self) -> None:
-        self._set("value", _factor("value", self.value))
+        self._set("value", check_factor("value", self.value))
         if self.steps is not None:
             self._set("steps", check_length("steps", self.steps))
 
@@ -95,8 +92,8 @@ class linear(KernelSchedule):
 
     def _check(self) -> None:
         self._set("steps", check_length("steps", self.steps))
-        self._set("start", _factor("start", self.start))
-        self._set("end", _factor("end", self.end))
+        self._set("start", check_factor("start", self.start))
+        self._set("end", check_factor("end", self.end))
 
 
 @dataclass(frozen=True, repr=False)
@@ -302,7 +299,7 @@ class cosine(KernelSchedule):
 
     def _check(self) -> None:
         self._set("steps", check_length("steps", self.steps))
-        self._set("end", _factor("end", self.end))
+        self._set("end", check_factor("end", self.end))
         self._set("exponent", check_positive("exponent", self.exponent))
 
 
@@ -335,7 +332,7 @@ class poly(KernelSchedule):
     def _check(self) -> None:
         self._set("steps", check_length("steps", self.steps))
         self._set("power", check_positive("power", self.power))
-        self._set("end", _factor("end", self.end))
+        self._set("end", check_factor("end", self.end))
 
 
 @dataclass(frozen=True, repr=False)
@@ -366,7 +363,7 @@ class piecewise_constant(KernelSchedule):
         self._set("boundaries", boundaries)
         if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
             raise TypeError(f"values must be a sequence of numbers, got {self.values!r}")
-        values = tuple(_factor(f"values[{i}]", v) for i, v in enumerate(self.values))
+        values = tuple(check_factor(f"values[{i}]", v) for i, v in enumerate(self.values))
         if len(values) != len(boundaries) + 1:
             raise ValueError(
                 f"values must have len(boundaries) + 1 = {len(boundaries) + 1} entries, "

@@ -18,6 +18,7 @@ from ._schedule import KernelSchedule, Schedule
 from ._validate import (
     check_boundaries,
     check_choice,
+    check_factor,
     check_length,
     check_nonnegative_int,
     check_positive,
@@ -25,10 +26,6 @@ from ._validate import (
 )
 
 __all__ = ["interpolate", "inverse_sqrt", "inverse_time", "kdecay", "noam", "rex", "tanh"]
-
-
-def _factor(name: str, value: Any) -> Any:
-    return check_real(name, value, low=0.0)
 
 
 @dataclass(frozen=True, repr=False)
@@ -136,7 +133,7 @@ class rex(KernelSchedule):
 
     def _check(self) -> None:
         self._set("steps", check_length("steps", self.steps))
-        self._set("end", _factor("end", self.end))
+        self._set("end", check_factor("end", self.end))
 
 
 @dataclass(frozen=True, repr=False)
@@ -173,7 +170,7 @@ class tanh(KernelSchedule):
 
     def _check(self) -> None:
         self._set("steps", check_length("steps", self.steps))
-        self._set("end", _factor("end", self.end))
+        self._set("end", check_factor("end", self.end))
         self._set("lower", check_real("lower", self.lower))
         self._set("upper", check_real("upper", self.upper))
         if isinstance(self.lower, float) and isinstance(self.upper, float):
@@ -223,7 +220,7 @@ class interpolate(KernelSchedule):
         self._set("boundaries", boundaries)
         if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
             raise TypeError(f"values must be a sequence of numbers, got {self.values!r}")
-        values = tuple(_factor(f"values[{i}]", v) for i, v in enumerate(self.values))
+        values = tuple(check_factor(f"values[{i}]", v) for i, v in enumerate(self.values))
         if len(values) != len(boundaries):
             raise ValueError(
                 f"values must have len(boundaries) = {len(boundaries)} entries, got {len(values)}"
@@ -260,7 +257,7 @@ class inverse_time(KernelSchedule):
     _kernel: ClassVar[Kernel[Any]] = F.inverse_time
 
     def _check(self) -> None:
-        self._set("rate", _factor("rate", self.rate))
+        self._set("rate", check_factor("rate", self.rate))
         every = check_positive("every", self.every)
         if isinstance(every, float) and every.is_integer():
             every = int(every)

@@ -19,6 +19,7 @@ __all__ = [
     "check_base_lr",
     "check_boundaries",
     "check_choice",
+    "check_factor",
     "check_length",
     "check_nonnegative_int",
     "check_positive",
@@ -83,6 +84,11 @@ def check_real(
         right = ")" if high_open else "]"
         raise ValueError(f"{name} must be in {left}{low}, {high}{right}, got {value!r}")
     return value
+
+
+def check_factor(name: str, value: Any) -> Any:
+    """A factor of ``base_lr``: a finite real number >= 0."""
+    return check_real(name, value, low=0.0)
 
 
 def check_positive(name: str, value: Any) -> Any:
