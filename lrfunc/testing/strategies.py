@@ -300,8 +300,8 @@ def schedules(
             (compositions can be longer: a chain adds its pieces' lengths).
         finite_only: draw only schedules with a length (``sched.steps`` is an int).
         leaves: more schedules to draw and compose, such as your own
-            :class:`~lrfunc.Schedule` subclasses (``None`` values are not allowed; with
-            ``finite_only`` those without a length are filtered out).
+            :class:`~lrfunc.Schedule` subclasses; drawn as often as all the families
+            together (with ``finite_only`` those without a length are filtered out).
 
     Returns:
         A ``SearchStrategy[Schedule]``; failing examples shrink towards a single member
@@ -335,8 +335,10 @@ def schedules(
             found = [FAMILIES[n](o) for n in names]
             return [s for s in found if s is not None]
 
-        finite = st.one_of(*members(True), *finite_extra)
-        any_ = finite if finite_only else st.one_of(*members(False), *extra)
+        # Your own leaves weigh as much as all the families together: they are what
+        # the test is about.
+        finite = st.one_of(st.one_of(*members(True)), *finite_extra)
+        any_ = finite if finite_only else st.one_of(st.one_of(*members(False)), *extra)
         if finite_only and finite.is_empty:
             raise InvalidArgument(
                 f"families={names!r} has no schedule with a length, as finite_only=True needs"
