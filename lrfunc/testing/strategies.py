@@ -51,7 +51,7 @@ from .._basic import (
 from .._combinators import chain, clip, product, scale, shift, stretch
 from .._schedule import Schedule
 
-__all__ = ["FAMILIES", "base_lrs", "family", "schedules", "steps"]
+__all__ = ["FAMILIES", "Options", "base_lrs", "family", "schedules", "steps"]
 
 
 @dataclasses.dataclass(frozen=True)
