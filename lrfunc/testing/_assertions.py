@@ -271,15 +271,14 @@ def assert_monotone(
         return
     where = torch.nonzero(bad).flatten()
     i = int(where[0])
-    word = ("strictly " if strict else "non-") + (
-        ("increasing" if increasing else "decreasing")
-        if strict
-        else ("decreasing" if increasing else "increasing")
-    )
-    moves = ("falls" if increasing else "rises") if not strict else "stays"
-    if strict and bool(rise[i] > 0):
-        moves = "falls" if increasing else "rises"
-    cmp = (">=" if increasing else "<=") if strict else (">" if increasing else "<")
+    wrong = "falls" if increasing else "rises"
+    if strict:
+        word = f"strictly {'increasing' if increasing else 'decreasing'}"
+        moves = wrong if bool(rise[i] > 0) else "stays"
+        cmp = ">=" if increasing else "<="
+    else:
+        word = f"non-{'decreasing' if increasing else 'increasing'}"
+        moves, cmp = wrong, (">" if increasing else "<")
     x, y = _fmt(a[i].item()), _fmt(b[i].item())
     if x == y:  # too close to tell apart in 6 digits
         x, y = repr(a[i].item()), repr(b[i].item())
@@ -478,7 +477,7 @@ def _mismatches(
 ) -> str:
     where = torch.nonzero(bad).flatten().tolist()
     rows = [
-        f"step {_step_text(steps[i])}: {_fmt_full(got[i].item())} vs {_fmt_full(want[i].item())}"
+        f"step {_step_text(steps[i])}: {got[i].item()!r} vs {want[i].item()!r}"
         for i in where[:_SHOWN]
     ]
     more = f"; and {len(where) - _SHOWN} more" if len(where) > _SHOWN else ""
@@ -488,10 +487,6 @@ def _mismatches(
 def _step_text(k: torch.Tensor) -> str:
     value = k.item()
     return str(int(value)) if float(value).is_integer() else repr(value)
-
-
-def _fmt_full(x: float) -> str:
-    return repr(x)
 
 
 def assert_paths_agree(
