@@ -79,6 +79,13 @@ def _base_lr(value: Any) -> float:
     return value
 
 
+def _tolerances(rtol: Any, atol: Any) -> tuple[float, float]:
+    rtol, atol = _real("rtol", rtol, low=0.0), _real("atol", atol, low=0.0)
+    if not (math.isfinite(rtol) and math.isfinite(atol)):
+        raise ValueError(f"rtol and atol must be finite, got rtol={rtol!r} and atol={atol!r}")
+    return rtol, atol
+
+
 def _steps(steps: Any) -> torch.Tensor:
     """Explicit steps as a 1-d tensor: int64 when all are ints (exact), else float64."""
     if isinstance(steps, torch.Tensor):
@@ -161,6 +168,7 @@ def assert_bounded(
     sched = _schedule(sched)
     start, stop = _range(start, stop)
     base_lr = _base_lr(base_lr)
+    rtol, atol = _tolerances(rtol, atol)
     low, high = _real("low", low), _real("high", high)
     if low > high:
         raise ValueError(f"need low <= high, got low={low!r} and high={high!r}")
@@ -259,6 +267,7 @@ def assert_monotone(
     if not isinstance(increasing, bool) or not isinstance(strict, bool):
         raise TypeError(f"increasing and strict must be bools, got {increasing!r}, {strict!r}")
     base_lr = _base_lr(base_lr)
+    rtol, atol = _tolerances(rtol, atol)
     v = _values(sched, start, stop, base_lr)
     a, b = v[:-1], v[1:]
     rise = (b - a) if not increasing else (a - b)  # > 0: a move the wrong way
@@ -322,6 +331,7 @@ def assert_periodic(
     start = _int("start", start)
     cycles = _int("cycles", cycles, low=2)
     base_lr = _base_lr(base_lr)
+    rtol, atol = _tolerances(rtol, atol)
     v = _values(sched, start, start + cycles * period, base_lr).reshape(cycles, period)
     bad = ~_close(v[1:], v[:1].expand(cycles - 1, period), rtol, atol)
     if not bool(bad.any()):
@@ -416,6 +426,7 @@ def jumps(
     """
     sched = _schedule(sched)
     base_lr = _base_lr(base_lr)
+    rtol, atol = _tolerances(rtol, atol)
     found = {p: j for p, j in reversed(_joins(sched))}  # the outermost name wins
     for p in at or ():
         found.setdefault(_real("each step in at", p, low=0.0), "given step")
@@ -524,6 +535,7 @@ def assert_paths_agree(
         raise TypeError(f"dtype must be a floating-point dtype, got {dtype}")
     rtol = (1e-12 if dtype == torch.float64 else 1e-6) if rtol is None else rtol
     atol = torch.finfo(dtype).tiny if atol is None else atol
+    rtol, atol = _tolerances(rtol, atol)
     numbers: list[float] = []
     for k in t.tolist():
         try:
@@ -587,6 +599,7 @@ def assert_matches_reference(
     """
     sched = _schedule(sched)
     base_lr = _base_lr(base_lr)
+    rtol, atol = _tolerances(rtol, atol)
     t = _steps(steps)
     keys = t.tolist()
     if callable(reference):
@@ -645,6 +658,7 @@ def assert_compiled_matches(
     if not scheds:
         raise ValueError("sched must be a schedule or a non-empty sequence of schedules")
     base_lr = _base_lr(base_lr)
+    rtol, atol = _tolerances(rtol, atol)
     t = _steps(steps).to(device)
     base = torch.tensor(base_lr, dtype=dtype, device=device)
 
