@@ -25,7 +25,30 @@ from ._combinators import product as product
 from ._combinators import scale as scale
 from ._combinators import shift as shift
 from ._combinators import stretch as stretch
+from ._config import ConfigError as ConfigError
+from ._config import from_config as from_config
+from ._config import to_config as to_config
+from ._decays import interpolate as interpolate
+from ._decays import inverse_sqrt as inverse_sqrt
+from ._decays import inverse_time as inverse_time
+from ._decays import kdecay as kdecay
+from ._decays import noam as noam
+from ._decays import rex as rex
+from ._decays import tanh as tanh
 from ._from_torch import from_torch as from_torch
+from ._function import from_function as from_function
+from ._noise import noise as noise
+from ._parse import parse as parse
+from ._plateau import plateau as plateau
+from ._plateau import plateau_init as plateau_init
+from ._plateau import plateau_update as plateau_update
+from ._plot import plot as plot
 from ._schedule import Schedule as Schedule
+from ._scheduler import Scheduler as Scheduler
+from ._scheduler import apply_schedules as apply_schedules
+from ._scheduler import base_values as base_values
+from ._wave import cosine_wave as cosine_wave
+from ._wsd import cooldown as cooldown
+from ._wsd import wsd as wsd
 
 __version__ = "0.1.0"

@@ -14,11 +14,13 @@ from ._ops import Tensor
 from ._schedule import KernelSchedule
 from ._validate import (
     check_boundaries,
+    check_choice,
     check_length,
     check_nonnegative_int,
     check_positive,
     check_real,
 )
+from .functional._basic import WARMUP_SHAPES
 
 __all__ = [
     "constant",
@@ -108,19 +110,31 @@ class warmup(KernelSchedule):
 
     .. math:: \\mathrm{lr}(k) = b \\left(s + (1 - s) \\frac{\\min(k, n)}{n}\\right)
 
+    ``shape`` bends the ramp between the same ends: ``"linear"`` (default),
+    ``"cosine"`` (half a cosine), ``"exponential"`` (geometric: the same ratio each
+    update, needs ``start > 0``) or ``"1-sqrt"``.
+
     Args:
         steps: warmup length (updates).
         start: factor at step 0, in ``[0, 1]``; default ``1 / (steps + 1)``.
+        shape: ``"linear"``, ``"cosine"``, ``"exponential"`` or ``"1-sqrt"``.
+
+    Raises:
+        ValueError: ``shape="exponential"`` with ``start=0.0`` (a geometric ramp never
+            leaves 0), or an unknown shape.
 
     Examples:
         >>> import lrfunc as lf
         >>> [lf.warmup(3)(k) for k in range(5)]
         [0.25, 0.5, 0.75, 1.0, 1.0]
+        >>> [round(lf.warmup(3, shape="cosine")(k), 4) for k in range(5)]
+        [0.25, 0.4375, 0.8125, 1.0, 1.0]
     """
 
     steps: int
     _: KW_ONLY
     start: float | None = None
+    shape: str = "linear"
 
     _kernel: ClassVar[Kernel[Any]] = F.warmup
 
@@ -128,6 +142,12 @@ class warmup(KernelSchedule):
         self._set("steps", check_length("steps", self.steps))
         if self.start is not None:
             self._set("start", check_real("start", self.start, low=0.0, high=1.0))
+        self._set("shape", check_choice("shape", self.shape, WARMUP_SHAPES))
+        if self.shape == "exponential" and isinstance(self.start, float) and self.start == 0:
+            raise ValueError(
+                "start must be > 0 for shape='exponential' (a geometric ramp from 0 "
+                "stays at 0), got start=0.0"
+            )
 
 
 @dataclass(frozen=True, repr=False)
@@ -256,28 +276,34 @@ class cosine(KernelSchedule):
     then ``end`` (torch's ``CosineAnnealingLR`` up to ``T_max``, optax's
     ``cosine_decay_schedule``).
 
-    .. math:: \\mathrm{lr}(k) = b \\left(e + \\frac{1 - e}{2}
-        \\left(1 + \\cos \\frac{\\pi \\min(k, n)}{n}\\right)\\right)
+    .. math:: \\mathrm{lr}(k) = b \\left(e + (1 - e)
+        \\left(\\frac{1 + \\cos (\\pi \\min(k, n) / n)}{2}\\right)^{x}\\right)
 
     Args:
         steps: length of the decay.
         end: final factor (``>= 0``); ``end * base_lr`` is the minimum LR.
+        exponent: power of the cosine factor before it is blended with ``end``
+            (``> 0``; optax's ``exponent``).
 
     Examples:
         >>> import lrfunc as lf
         >>> [round(lf.cosine(4, end=0.1)(k), 4) for k in range(6)]
         [1.0, 0.8682, 0.55, 0.2318, 0.1, 0.1]
+        >>> lf.cosine(4, exponent=2.0)(2)
+        0.25
     """
 
     steps: int
     _: KW_ONLY
     end: float = 0.0
+    exponent: float = 1.0
 
     _kernel: ClassVar[Kernel[Any]] = F.cosine
 
     def _check(self) -> None:
         self._set("steps", check_length("steps", self.steps))
         self._set("end", _factor("end", self.end))
+        self._set("exponent", check_positive("exponent", self.exponent))
 
 
 @dataclass(frozen=True, repr=False)
@@ -344,6 +370,6 @@ class piecewise_constant(KernelSchedule):
         if len(values) != len(boundaries) + 1:
             raise ValueError(
                 f"values must have len(boundaries) + 1 = {len(boundaries) + 1} entries, "
-                f"got {len(values)}"
+                f"got {len(values)}: {list(values)}"
             )
         self._set("values", values)

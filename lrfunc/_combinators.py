@@ -8,12 +8,13 @@ is a small frozen class, so compositions pickle, compare and show their structur
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import KW_ONLY, dataclass
 from typing import Any, ClassVar
 
 from . import _ops as ops
-from ._ops import Value
+from ._ops import Tensor, Value
 from ._schedule import Schedule
 from ._validate import check_boundaries, check_positive, check_real
 
@@ -96,6 +97,11 @@ class chain(Schedule):
         _set(self, "steps", (cuts[-1] if cuts else 0) + last if isinstance(last, int) else None)
 
     def _eval(self, step: Value, base_lr: Any) -> Value:
+        if not isinstance(step, Tensor):
+            # A number step: the where-loop below would pick this piece; evaluate only it.
+            i = bisect_right(self.starts, step)  # type: ignore[attr-defined]
+            start = self.starts[i - 1] if i else 0  # type: ignore[attr-defined]
+            return self.schedules[i]._eval(step - start, base_lr)
         out = self.schedules[0]._eval(step, base_lr)
         for start, piece in zip(self.starts, self.schedules[1:], strict=True):  # type: ignore[attr-defined]
             local = ops.maximum(step - start, 0)

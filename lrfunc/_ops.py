@@ -12,6 +12,7 @@ produces NaN values or NaN gradients.
 from __future__ import annotations
 
 import math
+import statistics
 from typing import Union
 
 import torch
@@ -24,6 +25,8 @@ __all__ = [
     "Tensor",
     "Value",
     "any_tensor",
+    "as_float",
+    "as_int",
     "clamp",
     "cos",
     "exp",
@@ -31,6 +34,8 @@ __all__ = [
     "log",
     "maximum",
     "minimum",
+    "ndtr",
+    "ndtri",
     "pow",
     "sqrt",
     "tanh",
@@ -48,14 +53,15 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
     if isinstance(condition, Tensor):
         if not any_tensor(if_true, if_false):
             # Two Python numbers: keep them in double precision (torch.where would round
-            # them to the default float32 dtype).
-            if_true = torch.tensor(if_true, dtype=torch.float64, device=condition.device)
+            # them to the default float32 dtype). torch.full, not torch.tensor: on CUDA the
+            # latter is a blocking host-to-device copy (a sync, illegal in graph capture).
+            if_true = torch.full((), if_true, dtype=torch.float64, device=condition.device)  # type: ignore[call-overload]
         return torch.where(condition, if_true, if_false)  # type: ignore[arg-type]
     return if_true if condition else if_false
 
 
 def minimum(a: Value, b: Value) -> Value:
-    if any_tensor(a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
@@ -64,7 +70,7 @@ def minimum(a: Value, b: Value) -> Value:
 
 
 def maximum(a: Value, b: Value) -> Value:
-    if any_tensor(a, b):
+    if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
@@ -80,7 +86,8 @@ def clamp(x: Value, low: Value, high: Value) -> Value:
 def floor(x: Value) -> Value:
     if isinstance(x, Tensor):
         return torch.floor(x)
-    return float(math.floor(x))
+    # math.floor raises on inf (a finite step over a small `every` can overflow to it)
+    return float(math.floor(x)) if math.isfinite(x) else float(x)
 
 
 def cos(x: Value) -> Value:
@@ -106,9 +113,15 @@ def log(x: Value) -> Value:
 
 
 def sqrt(x: Value) -> Value:
-    """Square root of ``x`` clamped at 0 (so a discarded negative branch is no NaN)."""
+    """Square root of ``x`` clamped at 0 (so a discarded negative branch is no NaN).
+
+    As in :func:`pow`, a double ``where`` gives ``x <= 0`` a zero gradient: clamping alone
+    leaves ``d sqrt / dx = inf`` at 0, and ``0 * inf`` is a NaN gradient.
+    """
     if isinstance(x, Tensor):
-        return torch.sqrt(torch.clamp(x, min=0.0))
+        positive = x > 0
+        safe = torch.where(positive, x, torch.ones_like(x))
+        return torch.where(positive, torch.sqrt(safe), torch.zeros_like(safe))
     return math.sqrt(x) if x > 0 else 0.0
 
 
@@ -131,3 +144,36 @@ def pow(base: Value, exponent: Value) -> Value:
         return math.pow(base, exponent)  # type: ignore[arg-type]
     except OverflowError:
         return math.inf
+
+
+# -- integers (counter-based hashing) ----------------------------------------------------
+# Python ints and int64 tensors share the operators ``+ * & ^ << >>``; a formula that keeps
+# every intermediate in [0, 2**63) therefore gives the same bits on both paths.
+
+
+def as_int(x: Value) -> Value:
+    """``floor(x)`` for ``x >= 0`` as an integer: a Python int, or an int64 tensor."""
+    if isinstance(x, Tensor):
+        return x.to(torch.int64) if x.is_floating_point() else x
+    return math.floor(x)
+
+
+def as_float(x: Value) -> Value:
+    """An integer as a float: a Python float, or a float64 tensor (exact below 2**53)."""
+    if isinstance(x, Tensor):
+        return x.to(torch.float32 if x.device.type == "mps" else torch.float64)  # no f64 on MPS
+    return float(x)
+
+
+def ndtr(x: Value) -> Value:
+    """The standard normal CDF of ``x``."""
+    if isinstance(x, Tensor):
+        return torch.special.ndtr(x)
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
+
+
+def ndtri(p: Value) -> Value:
+    """The standard normal quantile (inverse CDF) of ``p`` in ``(0, 1)``."""
+    if isinstance(p, Tensor):
+        return torch.special.ndtri(p)
+    return statistics.NormalDist().inv_cdf(p)

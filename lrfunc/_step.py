@@ -43,7 +43,12 @@ def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
     if isinstance(step, Tensor):
         out = fn(tensor_step(step), base_lr)
         dtype = _result_dtype(step, base_lr)
-        out = torch.as_tensor(out, device=step.device).to(dtype)
+        if isinstance(out, Tensor):
+            out = out.to(device=step.device, dtype=dtype)
+        else:
+            # A step-independent Python number: created in its dtype (not rounded through
+            # float32) with torch.full (torch.tensor would be a blocking copy on CUDA).
+            out = torch.full((), out, dtype=dtype, device=step.device)
         shape = torch.broadcast_shapes(step.shape, out.shape)
         return out if out.shape == shape else out.expand(shape).clone()
     out = fn(check_step(step), check_base_lr(base_lr))

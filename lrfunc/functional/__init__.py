@@ -15,3 +15,12 @@ from ._basic import piecewise_constant as piecewise_constant
 from ._basic import poly as poly
 from ._basic import step as step
 from ._basic import warmup as warmup
+from ._decays import interpolate as interpolate
+from ._decays import inverse_sqrt as inverse_sqrt
+from ._decays import inverse_time as inverse_time
+from ._decays import noam as noam
+from ._decays import rex as rex
+from ._decays import tanh as tanh
+from ._noise import noise as noise
+from ._wave import cosine_wave as cosine_wave
+from ._wsd import wsd as wsd

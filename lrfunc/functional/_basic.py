@@ -63,15 +63,22 @@ def linear(step: Value, base_lr: Any, *, steps: Any, start: Any = 1.0, end: Any 
 
 
 @kernel
-def warmup(step: Value, base_lr: Any, *, steps: Any, start: Any = None) -> Value:
-    """A linear ramp from ``start`` up to 1 over ``steps`` updates, then 1.
+def warmup(
+    step: Value, base_lr: Any, *, steps: Any, start: Any = None, shape: str = "linear"
+) -> Value:
+    """A ramp from ``start`` up to 1 over ``steps`` updates, then 1.
 
     By default ``start = 1 / (steps + 1)``, so the first update never gets lr 0 and the
-    ramp is :math:`(k + 1) / (n + 1)`: the k-th of the n warmup updates gets a
+    (linear) ramp is :math:`(k + 1) / (n + 1)`: the k-th of the n warmup updates gets a
     ``(k + 1)/(n + 1)`` share of the peak, and the update after the warmup gets all of it.
 
-    .. math:: \\mathrm{lr}(k) = b \\left(s + (1 - s) \\frac{\\min(k, n)}{n}\\right),
-        \\qquad s = \\frac{1}{n + 1} \\text{ by default}
+    ``shape`` bends the ramp between the same two ends: ``"linear"`` (below),
+    ``"cosine"`` (:math:`s + (1 - s)(1 - \\cos \\pi p)/2`), ``"exponential"``
+    (geometric, :math:`s^{1 - p}`, needs ``s > 0``) and ``"1-sqrt"``
+    (:math:`s + (1 - s)(1 - \\sqrt{1 - p})`, HF's WSD warmup).
+
+    .. math:: \\mathrm{lr}(k) = b \\left(s + (1 - s) p\\right), \\quad
+        p = \\frac{\\min(k, n)}{n}, \\qquad s = \\frac{1}{n + 1} \\text{ by default}
 
     Examples:
         >>> from lrfunc.functional import warmup
@@ -79,10 +86,25 @@ def warmup(step: Value, base_lr: Any, *, steps: Any, start: Any = None) -> Value
         [0.25, 0.5, 0.75, 1.0, 1.0]
         >>> warmup(0, 1.0, steps=3, start=0.0)
         0.0
+        >>> [warmup(k, 1.0, steps=2, start=0.25, shape="exponential") for k in (0, 1, 2)]
+        [0.25, 0.5, 1.0]
     """
     if start is None:
         start = 1.0 / (steps + 1)
-    return base_lr * (start + (1.0 - start) * progress(step, steps))
+    p = progress(step, steps)
+    if shape == "linear":
+        return base_lr * (start + (1.0 - start) * p)
+    if shape == "cosine":
+        return base_lr * (start + (1.0 - start) * 0.5 * (1.0 - ops.cos(math.pi * p)))
+    if shape == "exponential":
+        return base_lr * ops.pow(start, 1.0 - p)
+    if shape == "1-sqrt":
+        return base_lr * (start + (1.0 - start) * (1.0 - ops.sqrt(1.0 - p)))
+    raise ValueError(f"shape must be one of {WARMUP_SHAPES}; got {shape!r}")
+
+
+#: The ramps :func:`warmup` knows.
+WARMUP_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
 
 
 @kernel
@@ -155,18 +177,26 @@ def exp(
 
 
 @kernel
-def cosine(step: Value, base_lr: Any, *, steps: Any, end: Any = 0.0) -> Value:
+def cosine(step: Value, base_lr: Any, *, steps: Any, end: Any = 0.0, exponent: Any = 1.0) -> Value:
     """Half a cosine from 1 down to ``end`` over ``steps`` updates, then ``end``.
 
-    .. math:: \\mathrm{lr}(k) = b \\left(e + \\frac{1 - e}{2}
-        \\left(1 + \\cos \\frac{\\pi \\min(k, n)}{n}\\right)\\right)
+    ``exponent`` raises the cosine factor to a power before it is blended with ``end``
+    (optax's ``cosine_decay_schedule(exponent=...)``).
+
+    .. math:: \\mathrm{lr}(k) = b \\left(e + (1 - e)
+        \\left(\\frac{1 + \\cos (\\pi \\min(k, n) / n)}{2}\\right)^{x}\\right)
 
     Examples:
         >>> from lrfunc.functional import cosine
         >>> [round(cosine(k, 1.0, steps=4, end=0.1), 6) for k in (0, 2, 4, 8)]
         [1.0, 0.55, 0.1, 0.1]
+        >>> cosine(2, 1.0, steps=4, exponent=2.0)
+        0.25
     """
-    return base_lr * (end + (1.0 - end) * 0.5 * (1.0 + ops.cos(math.pi * progress(step, steps))))
+    factor = 0.5 * (1.0 + ops.cos(math.pi * progress(step, steps)))
+    if isinstance(exponent, ops.Tensor) or exponent != 1.0:
+        factor = ops.pow(factor, exponent)
+    return base_lr * (end + (1.0 - end) * factor)
 
 
 @kernel

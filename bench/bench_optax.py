@@ -1,0 +1,79 @@
+"""optax, when jax and optax are installed: a jitted, vectorised trajectory of the same
+warmup + cosine schedule beside lrfunc's vectorised call, on the same CPU.
+
+Skipped (one row saying so) when jax or optax is missing; neither is ever required.
+
+Reproduce: ``pip install jax optax && python -m bench.bench_optax [--quick]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+
+import torch
+
+import lrfunc as lf
+
+from ._timing import Row, format_seconds, interleaved, ratio
+
+WARMUP = 1_000
+
+
+def run(quick: bool = False) -> list[Row]:
+    if importlib.util.find_spec("jax") is None or importlib.util.find_spec("optax") is None:
+        return [Row("optax trajectory", "skipped", "-", "jax/optax not installed")]
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    steps = 10_000 if quick else 1_000_000
+    base_lr = 3e-4
+    theirs = optax.join_schedules(
+        [
+            optax.linear_schedule(base_lr / (WARMUP + 1), base_lr, WARMUP),
+            optax.cosine_decay_schedule(base_lr, steps - WARMUP),
+        ],
+        boundaries=[WARMUP],
+    )
+    grid_jax = jnp.arange(steps)
+    jitted = jax.jit(jax.vmap(theirs))
+    jitted(grid_jax).block_until_ready()
+    ours = lf.chain(lf.warmup(WARMUP), lf.cosine(steps - WARMUP))
+    grid = torch.arange(steps)
+    timings = interleaved(
+        {
+            "lrfunc": lambda: ours(grid, base_lr),
+            "optax": lambda: jitted(grid_jax).block_until_ready(),
+        },
+        number=1,
+        rounds=5 if quick else 15,
+    )
+    median, q1, q3 = ratio(timings["lrfunc"], timings["optax"])
+    ours_values = ours(grid, base_lr).double().numpy()
+    theirs_values = jitted(grid_jax)
+    worst = float(abs(ours_values - theirs_values).max() / base_lr)
+    name = f"optax trajectory, {steps:,} steps"
+    return [
+        Row(name, "lrfunc vectorised", format_seconds(timings["lrfunc"].median), ""),
+        Row(
+            name,
+            "optax jit(vmap)",
+            format_seconds(timings["optax"].median),
+            f"jax {jax.__version__}",
+        ),
+        Row(name, "ratio lrfunc / optax", f"{median:.2f}", f"IQR {q1:.2f}-{q3:.2f}"),
+        Row(name, "max difference / base_lr", f"{worst:.1e}", "float32 on both sides"),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
+    args = parser.parse_args()
+    for row in run(args.quick):
+        print(f"{row.figure:<30} {row.value:>12}  {row.spread}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,86 @@
+"""``make bench``: run every benchmark, print one table, write bench/RESULTS.md.
+
+Reproduce: ``make bench`` (or ``python -m bench.run [--quick] [--out PATH]``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import importlib
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+import lrfunc
+
+from ._timing import Row
+
+MODULES = ("bench_trajectory", "bench_depth", "bench_optax")
+
+
+def _environment() -> list[str]:
+    cpu = platform.processor() or platform.machine()
+    return [
+        f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
+        f"- machine: {platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cores",
+        f"- python {platform.python_version()}, torch {torch.__version__}, lrfunc {lrfunc.__version__}",
+        f"- torch threads: {torch.get_num_threads()}; CUDA: "
+        + (torch.cuda.get_device_name() if torch.cuda.is_available() else "none"),
+    ]
+
+
+def _table(rows: list[Row]) -> list[str]:
+    lines = [
+        "| benchmark | figure | value | spread / note | goal | met |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r.benchmark} | {r.figure} | {r.value} | {r.spread} | {r.goal} | {r.met} |"
+        for r in rows
+    ]
+    return lines
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
+    parser.add_argument("--only", nargs="*", default=None, help="module names to run")
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    started = time.perf_counter()
+    for name in args.only or MODULES:
+        module = importlib.import_module(f"bench.{name}")
+        print(f"== {name}", flush=True)
+        module_rows = module.run(args.quick)
+        for row in module_rows:
+            print(
+                f"   {row.figure:<55} {row.value:>22}  {row.spread}  {row.goal} {row.met}",
+                flush=True,
+            )
+        rows += module_rows
+    elapsed = time.perf_counter() - started
+    command = "make bench" if not args.quick else "python -m bench.run --quick"
+    text = [
+        "# lrfunc benchmark results",
+        "",
+        f"Written by `{command}` in {elapsed:.0f} s. Every figure compares lrfunc with the",
+        "alternative measured in the same process, interleaved, after warm-up (medians; the",
+        "spread is the interquartile range of per-round ratios where a ratio is given).",
+        "",
+        *_environment(),
+        "",
+        *_table(rows),
+        "",
+    ]
+    args.out.write_text("\n".join(text))
+    print(f"wrote {args.out} ({elapsed:.0f} s)")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,134 @@
+"""Looking at a schedule: its values over a range of steps, where its phases switch, and
+``plot`` (matplotlib, imported only when called).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+import torch
+
+from ._combinators import chain, shift, stretch
+from ._schedule import Schedule
+
+__all__ = ["plot", "sample", "switches"]
+
+#: Most points ``plot`` draws; longer ranges are sampled (keeping the switch points).
+MAX_POINTS = 20_000
+
+
+def sample(sched: Schedule, steps: list[int], base_lr: float = 1.0) -> list[float]:
+    """``sched(k, base_lr)`` for each ``k`` in ``steps``, computed as one tensor."""
+    if not steps:
+        return []
+    values = sched(
+        torch.tensor(steps, dtype=torch.float64), torch.tensor(base_lr, dtype=torch.float64)
+    )
+    return [float(v) for v in values.tolist()]
+
+
+def switches(sched: Schedule, *, limit: int = 64) -> list[int]:
+    """Global steps where a phase of ``sched`` starts or ends, ascending.
+
+    Chains contribute the starts of their pieces and finite schedules their end; shifts
+    and stretches move the steps of what they wrap; other combinators pass them through.
+    """
+    found: set[float] = set()
+
+    def visit(s: Schedule, offset: float, factor: float) -> None:
+        if len(found) > limit * 4:
+            return
+        if isinstance(s.steps, int):
+            found.add(offset + factor * s.steps)
+        if isinstance(s, chain):
+            starts = (0, *s.starts)  # type: ignore[attr-defined]
+            for start, piece in zip(starts, s.schedules, strict=True):
+                if start:
+                    found.add(offset + factor * start)
+                visit(piece, offset + factor * start, factor)
+            return
+        if isinstance(s, shift):
+            if s.by > 0:  # it holds its first value until then
+                found.add(offset + factor * s.by)
+            visit(s.schedule, offset + factor * s.by, factor)
+            return
+        if isinstance(s, stretch):
+            if isinstance(s.factor, float):
+                visit(s.schedule, offset, factor * s.factor)
+            return
+        if dataclasses.is_dataclass(s):
+            for field in dataclasses.fields(s):
+                value = getattr(s, field.name)
+                for inner in value if isinstance(value, tuple) else (value,):  # type: ignore[union-attr]
+                    if isinstance(inner, Schedule):
+                        visit(inner, offset, factor)
+
+    visit(sched, 0.0, 1.0)
+    return sorted({round(k) for k in found if k > 0})[:limit]
+
+
+def plot(
+    sched: Schedule,
+    steps: int | None = None,
+    ax: Any = None,
+    base_lr: float = 1.0,
+    **kwargs: Any,
+) -> Any:
+    """Draw ``sched`` from step 0 to ``steps`` on matplotlib axes (needs ``lrfunc[plot]``).
+
+    Args:
+        sched: the schedule.
+        steps: last step drawn; default ``sched.steps``.
+        ax: the axes to draw on; default the current axes of ``matplotlib.pyplot``.
+        base_lr: the learning rate the factors multiply.
+        **kwargs: passed to ``ax.plot`` (default label: ``repr(sched)``).
+
+    Returns:
+        The matplotlib ``Axes``.
+
+    Raises:
+        ValueError: no ``steps`` for a schedule that never ends.
+        ModuleNotFoundError: matplotlib is not installed.
+
+    Examples:
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import lrfunc as lf
+        >>> ax = lf.plot(lf.chain(lf.warmup(10), lf.cosine(90)), base_lr=3e-4)
+        >>> ax.get_lines()[-1].get_xydata()[[0, -1]].tolist()
+        [[0.0, 2.727272727272727e-05], [100.0, 0.0]]
+    """
+    steps = resolve_steps(sched, steps)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        ax = plt.gca()
+    xs = points(sched, steps)
+    kwargs.setdefault("label", repr(sched))
+    ax.plot(xs, sample(sched, xs, base_lr), **kwargs)
+    ax.set_xlabel("step")
+    ax.set_ylabel("learning rate" if base_lr != 1.0 else "factor of base_lr")
+    return ax
+
+
+def resolve_steps(sched: Schedule, steps: int | None) -> int:
+    """``steps``, or the schedule's own length."""
+    if steps is None:
+        if sched.steps is None:
+            raise ValueError(f"{sched!r} never ends: give the number of steps to show")
+        return sched.steps
+    if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
+        raise ValueError(f"steps must be a positive int, got {steps!r}")
+    return steps
+
+
+def points(sched: Schedule, steps: int) -> list[int]:
+    """Steps 0..``steps``, thinned to about ``MAX_POINTS`` keeping each side of a switch."""
+    if steps < MAX_POINTS:
+        return list(range(steps + 1))
+    stride = steps / MAX_POINTS
+    chosen = {round(i * stride) for i in range(MAX_POINTS + 1)}
+    for k in switches(sched):
+        chosen.update(j for j in (k - 1, k) if 0 <= j <= steps)
+    return sorted(chosen)
