@@ -429,7 +429,7 @@ def test_leaves_are_drawn_and_composed(sched: lf.Schedule) -> None:
     assert "sawtooth(" in repr(sched) or "constant(" in repr(sched)
 
 
-@pytest.mark.parametrize("name", CORE)
+@pytest.mark.parametrize("name", list(FAMILIES))
 def test_every_family_draws(name: str) -> None:
     found = find(
         schedules(families=[name], max_depth=0),

@@ -49,7 +49,10 @@ from .._basic import (
     warmup,
 )
 from .._combinators import chain, clip, product, scale, shift, stretch
+from .._decays import interpolate, inverse_sqrt, inverse_time, rex, tanh
 from .._schedule import Schedule
+from .._wave import cosine_wave
+from .._wsd import wsd
 
 __all__ = ["FAMILIES", "Options", "base_lrs", "family", "schedules", "steps"]
 
@@ -210,6 +213,61 @@ def _piecewise_constant(o: Options) -> SearchStrategy[Schedule] | None:
     return draw_piecewise()
 
 
+# -- more families (one entry each) ---------------------------------------------------------
+
+
+@family("rex")
+def _rex(o: Options) -> SearchStrategy[Schedule]:
+    return st.builds(rex, _lengths(o), end=_factors())
+
+
+@family("tanh")
+def _tanh(o: Options) -> SearchStrategy[Schedule]:
+    return st.builds(tanh, _lengths(o), end=_factors())
+
+
+@family("wsd")
+def _wsd(o: Options) -> SearchStrategy[Schedule]:
+    @st.composite
+    def draw_wsd(draw: st.DrawFn) -> Schedule:
+        n = draw(_lengths(o))
+        decay = draw(st.integers(1, n))
+        warmup = draw(st.integers(0, n - decay))
+        shape = draw(st.sampled_from(["linear", "cosine", "1-sqrt", "poly"]))
+        return wsd(n, warmup=warmup, decay=decay, shape=shape, end=draw(_factors()))
+
+    return draw_wsd()
+
+
+@family("interpolate")
+def _interpolate(o: Options) -> SearchStrategy[Schedule]:
+    @st.composite
+    def draw_interpolate(draw: st.DrawFn) -> Schedule:
+        cuts = draw(_boundaries(o, min_size=1, max_size=3))
+        points = [0, *cuts]
+        values = draw(st.lists(_factors(), min_size=len(points), max_size=len(points)))
+        shape = draw(st.sampled_from(["linear", "cosine"]))
+        return interpolate(tuple(points), tuple(values), shape=shape)
+
+    return draw_interpolate()
+
+
+@family("inverse_sqrt")
+def _inverse_sqrt(o: Options) -> SearchStrategy[Schedule] | None:
+    return None if o.finite else st.builds(inverse_sqrt, _lengths(o))
+
+
+@family("inverse_time")
+def _inverse_time(o: Options) -> SearchStrategy[Schedule] | None:
+    rates = st.sampled_from([0.5, 1.0]) | st.floats(0.0, 10.0)
+    return None if o.finite else st.builds(inverse_time, rates, every=_lengths(o))
+
+
+@family("cosine_wave")
+def _cosine_wave(o: Options) -> SearchStrategy[Schedule] | None:
+    return None if o.finite else st.builds(cosine_wave, _lengths(o), end=_factors())
+
+
 # -- compositions --------------------------------------------------------------------------
 
 
@@ -343,15 +401,27 @@ def schedules(
             raise InvalidArgument(
                 f"families={names!r} has no schedule with a length, as finite_only=True needs"
             )
-        for _ in range(depth):
+        for level in range(1, depth + 1):
             # Simpler values first in one_of: a failing composition shrinks into its parts.
             finite, any_ = (
                 st.one_of(finite, _compose(finite, finite, Options(length, True))),
                 st.one_of(any_, _compose(any_, finite, Options(length, finite_only))),
             )
+            finite = _named(f"finite_schedules_depth_{level}", finite)
+            any_ = _named(f"schedules_depth_{level}", any_)
         return any_
 
     return st.deferred(build)
+
+
+def _named(name: str, strategy: SearchStrategy[Any]) -> SearchStrategy[Any]:
+    """``strategy`` under a short ``repr`` (nested levels would repeat their parts)."""
+
+    def draw_it(draw: st.DrawFn) -> Any:
+        return draw(strategy)
+
+    draw_it.__name__ = draw_it.__qualname__ = name
+    return st.composite(draw_it)()
 
 
 def _is_schedule(value: Any) -> bool:
