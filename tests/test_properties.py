@@ -60,8 +60,12 @@ def peak(sched: lf.Schedule, base_lr: float = 1.0) -> float:
         if sched.max is not None:
             high = min(high, base_lr * sched.max)
         return min(high, sched.max_lr) if sched.max_lr is not None else high
-    if isinstance(sched, (lf.shift, lf.stretch)):
-        return peak(sched.schedule, base_lr)
+    if isinstance(sched, (lf.shift, lf.stretch, lf.kdecay, lf.repeat)):
+        return peak(sched.schedule, base_lr)  # repeat's decay is drawn <= 1
+    if isinstance(sched, lf.cooldown):
+        return max(peak(sched.schedule, base_lr), base_lr * sched.end)
+    if isinstance(sched, lf.noise):  # multiplies by 1 + eps, |eps| < pct
+        return peak(sched.schedule, base_lr) * (1.0 + sched.pct)
     factors = [1.0]
     for name in FACTOR_FIELDS:
         value = getattr(sched, name, None)

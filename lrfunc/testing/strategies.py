@@ -49,10 +49,12 @@ from .._basic import (
     warmup,
 )
 from .._combinators import chain, clip, product, scale, shift, stretch
-from .._decays import interpolate, inverse_sqrt, inverse_time, rex, tanh
+from .._cyclic import cyclic, onecycle, repeat, restarts
+from .._decays import interpolate, inverse_sqrt, inverse_time, kdecay, noam, rex, tanh
+from .._noise import noise
 from .._schedule import Schedule
 from .._wave import cosine_wave
-from .._wsd import wsd
+from .._wsd import cooldown, wsd
 
 __all__ = ["FAMILIES", "Options", "base_lrs", "family", "schedules", "steps"]
 
@@ -268,6 +270,51 @@ def _cosine_wave(o: Options) -> SearchStrategy[Schedule] | None:
     return None if o.finite else st.builds(cosine_wave, _lengths(o), end=_factors())
 
 
+@family("noam")
+def _noam(o: Options) -> SearchStrategy[Schedule] | None:
+    return None if o.finite else st.builds(noam, st.integers(1, 1024), _lengths(o))
+
+
+@family("onecycle")
+def _onecycle(o: Options) -> SearchStrategy[Schedule]:
+    return st.builds(
+        onecycle,
+        st.integers(4, max(o.max_steps, 4)),
+        pct_start=st.floats(0.1, 0.9),
+        div_factor=st.floats(1.0, 100.0),
+        final_div_factor=st.floats(1.0, 1e4),
+        anneal=st.sampled_from(["cos", "linear"]),
+        three_phase=st.booleans(),
+    )
+
+
+@family("cyclic")
+def _cyclic(o: Options) -> SearchStrategy[Schedule] | None:
+    if o.finite:
+        return None
+    return st.builds(
+        cyclic,
+        _lengths(o),
+        down=st.none() | _lengths(o),
+        low=_factors(),
+        mode=st.sampled_from(["triangular", "triangular2", "exp_range"]),
+        gamma=_gammas(),
+    )
+
+
+@family("restarts")
+def _restarts(o: Options) -> SearchStrategy[Schedule]:
+    cycles = st.integers(1, 4) if o.finite else st.none() | st.integers(1, 4)
+    return st.builds(
+        restarts,
+        _lengths(o),
+        mult=st.sampled_from([1.0, 2.0]) | st.floats(1.0, 3.0),
+        decay=_gammas(),
+        end=_factors(),
+        cycles=cycles,
+    )
+
+
 # -- compositions --------------------------------------------------------------------------
 
 
@@ -303,6 +350,13 @@ def _compose(
             low = 0.0
         return clip(inner, min=low, max=high, min_lr=low_lr)
 
+    @st.composite
+    def cooled(draw: st.DrawFn) -> Schedule:
+        inner = draw(parts)
+        at = draw(st.integers(0, o.max_steps))
+        shape = draw(st.sampled_from(["linear", "cosine", "1-sqrt"]))
+        return cooldown(inner, at, draw(_lengths(o)), shape=shape, end=draw(_factors()))
+
     return st.one_of(
         joined(),
         joined_at(),
@@ -311,6 +365,12 @@ def _compose(
         clipped(),
         st.builds(shift, parts, st.integers(-o.max_steps, o.max_steps)),
         st.builds(stretch, parts, st.sampled_from([2.0, 0.5]) | st.floats(0.25, 4.0)),
+        st.builds(
+            repeat, finite, st.integers(1, 3), mult=st.sampled_from([1.0, 2.0]), decay=_gammas()
+        ),
+        cooled(),
+        st.builds(kdecay, finite, st.floats(0.5, 3.0)),
+        st.builds(noise, parts, pct=st.floats(0.01, 0.5), seed=st.integers(0, 2**31 - 1)),
     )
 
 
