@@ -65,11 +65,15 @@ def _convert_cyclic(scheduler: CyclicLR) -> list[Schedule]:
     mode, gamma = _cyclic_mode(scheduler)
     up, down = _cyclic_steps(scheduler)
     out: list[Schedule] = []
-    for low_lr, max_lr in zip(scheduler.base_lrs, scheduler.max_lrs, strict=True):
+    groups = scheduler.optimizer.param_groups
+    for group, low_lr, max_lr in zip(groups, scheduler.base_lrs, scheduler.max_lrs, strict=True):
         low_lr = _positive("base_lr", low_lr, CyclicLR)
         max_lr = _positive("max_lr", max_lr, CyclicLR)
+        # Factors of the group's initial_lr: CyclicLR's own base_lr alone, but the first
+        # scheduler's base when CyclicLR follows another one in a SequentialLR.
+        initial = _positive("initial_lr", group["initial_lr"], CyclicLR)
         wave = cyclic(up, down=down, low=low_lr / max_lr, mode=mode, gamma=gamma)
-        out.append(wave * (max_lr / low_lr))
+        out.append(wave * (max_lr / initial))
     return out
 
 

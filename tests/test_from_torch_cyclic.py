@@ -217,3 +217,23 @@ def test_unconvertible(build, convert, error, message):
     opt = make_optimizer([0.1], adam=False)
     with pytest.raises(error, match=message):
         convert(build(opt))
+
+
+@pytest.mark.parametrize(
+    "make_cyclic",
+    [
+        lambda opt: CyclicLR(opt, base_lr=[0.01, 0.002], max_lr=[0.1, 0.05], step_size_up=7),
+        lambda opt: OneCycleLR(opt, max_lr=[0.1, 0.05], total_steps=120),
+        lambda opt: CosineAnnealingWarmRestarts(opt, T_0=7, T_mult=2, eta_min=1e-3),
+    ],
+    ids=["CyclicLR", "OneCycleLR", "CosineAnnealingWarmRestarts"],
+)
+def test_after_a_sequential_milestone(make_cyclic) -> None:
+    # Inside SequentialLR the group's initial_lr is the first scheduler's base, not the
+    # cyclic scheduler's own base_lr: the factors must be of initial_lr all the same.
+    optimizer = make_optimizer([0.3, 0.1], adam=False)
+    first = StepLR(optimizer, step_size=4, gamma=0.5)
+    scheduler = torch.optim.lr_scheduler.SequentialLR(
+        optimizer, [first, make_cyclic(optimizer)], milestones=[10]
+    )
+    assert_parity(optimizer, scheduler, 100, momentum=False)
