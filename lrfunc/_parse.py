@@ -67,7 +67,7 @@ def parse(text: str) -> Schedule:
         >>> lf.parse("cosine(100, end=-1)")
         Traceback (most recent call last):
         ...
-        lrfunc.ConfigError: line 1, column 17: cosine: end must be in [0.0, inf], got -1.0
+        lrfunc.ConfigError: line 1, column 17: cosine: end must be >= 0, got -1.0
     """
     if not isinstance(text, str):
         raise ConfigError("", f"expected the text of an expression, got {type(text).__name__}")

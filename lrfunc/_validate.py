@@ -80,10 +80,18 @@ def check_real(
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
     if too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        raise ValueError(f"{name} must be in {left}{low}, {high}{right}, got {value!r}")
+        raise ValueError(f"{name} must be {_range(low, high, low_open, high_open)}, got {value!r}")
     return value
+
+
+def _range(low: float, high: float, low_open: bool, high_open: bool) -> str:
+    """``in [0, 1)``, ``> 0``, ``<= 1``: the range as a reader says it."""
+    if math.isinf(high):
+        return f"{'>' if low_open else '>='} {low:g}"
+    if math.isinf(low):
+        return f"{'<' if high_open else '<='} {high:g}"
+    left, right = "(" if low_open else "[", ")" if high_open else "]"
+    return f"in {left}{low:g}, {high:g}{right}"
 
 
 def check_factor(name: str, value: Any) -> Any:

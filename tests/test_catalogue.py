@@ -262,7 +262,7 @@ def test_gradients_are_finite_through_every_branch() -> None:
 BAD = [
     ("wsd-steps", lambda: lf.wsd(0), ValueError, "steps must be a positive int"),
     ("wsd-decay-0", lambda: lf.wsd(10, decay=0), ValueError, "decay must be at least one"),
-    ("wsd-frac", lambda: lf.wsd(10, decay=1.5), ValueError, "decay must be in"),
+    ("wsd-frac", lambda: lf.wsd(10, decay=1.5), ValueError, "decay must be"),
     ("wsd-fit", lambda: lf.wsd(10, warmup=8, decay=3), ValueError, "must fit in steps=10"),
     ("wsd-shape", lambda: lf.wsd(10, shape="sqrt"), ValueError, "shape must be one of"),
     ("wsd-power", lambda: lf.wsd(10, power=2.0), ValueError, "power applies to shape='poly'"),

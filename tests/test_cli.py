@@ -209,7 +209,7 @@ def _bad_files(tmp: Path) -> list[tuple[str, list[str], str]]:
         ("bad-json", ["show", str(tmp / "bad.json")], "is not valid JSON"),
         ("bad-toml", ["show", str(tmp / "bad.toml")], "is not valid TOML"),
         ("deep-json", ["show", str(tmp / "deep.json")], "is not valid JSON"),
-        ("bad-value", ["show", str(tmp / "ok.json")], "ok.json: end: cosine: end must be in"),
+        ("bad-value", ["show", str(tmp / "ok.json")], "ok.json: end: cosine: end must be >= 0"),
         ("bad-key", ["show", str(tmp / "ok.json"), "--key", "a.b"], "has no table 'a.b'"),
         ("yaml", ["show", str(tmp / "conf.yaml")], "must end in .json or .toml"),
         ("endless", ["show", "exp(0.9)"], "never ends: give the number of steps"),

@@ -87,7 +87,7 @@ class TestCosineWave:
         [
             ({"half_period": 0}, ValueError, "half_period must be a positive int, got 0"),
             ({"half_period": 2.5}, TypeError, "half_period must be a positive int, got 2.5"),
-            ({"half_period": 4, "end": -0.1}, ValueError, "end must be in"),
+            ({"half_period": 4, "end": -0.1}, ValueError, "end must be >= 0"),
             ({"half_period": 4, "end_lr": math.nan}, ValueError, "end_lr must be finite"),
             ({"half_period": 4, "end": 0.1, "end_lr": 0.1}, ValueError, "not both"),
         ],

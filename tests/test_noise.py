@@ -118,9 +118,9 @@ def test_value_semantics() -> None:
 
 
 BAD = [
-    ("pct-0", dict(pct=0.0), ValueError, "pct must be in"),
-    ("pct-big", dict(pct=1.5), ValueError, "pct must be in"),
-    ("std-0", dict(std=0.0), ValueError, "std must be in"),
+    ("pct-0", dict(pct=0.0), ValueError, "pct must be"),
+    ("pct-big", dict(pct=1.5), ValueError, "pct must be"),
+    ("std-0", dict(std=0.0), ValueError, "std must be"),
     ("seed-neg", dict(seed=-1), ValueError, "seed must be an int >= 0"),
     ("seed-big", dict(seed=2**64), ValueError, "seed must be < 2**64"),
     ("seed-float", dict(seed=1.5), TypeError, "seed must be an int"),
