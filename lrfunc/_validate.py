@@ -9,6 +9,7 @@ are: checking them would need the host.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from numbers import Integral, Real
 from typing import Any
@@ -127,11 +128,16 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
     return str(value)
 
 
+_LARGEST_FLOAT = int(sys.float_info.max)
+
+
 def check_step(step: Any) -> float | int:
     """A step on the number path: a finite real number >= 0."""
     if not isinstance(step, Real) or isinstance(step, bool):
         raise TypeError(f"step must be an int, a float or a tensor, got {_describe(step)}")
-    if not math.isfinite(step) or step < 0:
+    # An int past float range (10**400) is no step a schedule can hold at: say so plainly.
+    too_big = isinstance(step, int) and step > _LARGEST_FLOAT
+    if too_big or not math.isfinite(step) or step < 0:
         raise ValueError(f"step must be finite and >= 0, got {step!r}")
     return step  # type: ignore[return-value]
 
