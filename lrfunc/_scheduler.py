@@ -405,7 +405,9 @@ class Scheduler(LRScheduler):
             return
         if advance is not True and advance != 1:  # the common case stays one comparison
             advance = _check_advance(int(advance) if isinstance(advance, Tensor) else advance)
-        self._count += int(advance)
+            self._count += int(advance)
+        else:
+            self._count += 1
         self._apply_number()
 
     def _observe(self, metric: Any) -> None:
@@ -486,7 +488,10 @@ class Scheduler(LRScheduler):
             if scaled:
                 value *= factors[g]
             group = groups[g]
-            if name is not None and not isinstance(group[name], Tensor):
+            # type() first: isinstance(x, Tensor) is slow (torch.Tensor has a metaclass).
+            if name is not None and (
+                type(group[name]) is float or not isinstance(group[name], Tensor)
+            ):
                 group[name] = value
             else:
                 _write(group, key, value)
