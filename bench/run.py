@@ -75,7 +75,8 @@ def main(argv: list[str] | None = None) -> None:
         module_rows = module.run(args.quick)
         for row in module_rows:
             print(
-                f"   {row.figure:<55} {row.value:>22}  {row.spread}  {row.goal} {row.met}",
+                f"   {row.benchmark[:40]:<40} {row.figure:<45} {row.value:>10}  {row.spread}"
+                f"  {row.goal} {row.met}",
                 flush=True,
             )
         rows += module_rows
