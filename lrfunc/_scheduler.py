@@ -14,8 +14,7 @@ Hyperparameters are addressed by their param-group key (``"lr"``, ``"weight_deca
 
 from __future__ import annotations
 
-import types
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from numbers import Real
 from typing import Any, NamedTuple, Union
 
@@ -506,8 +505,8 @@ class Scheduler(LRScheduler):
                 groups[target.g]["initial_lr"] = base.clone() if isinstance(base, Tensor) else base
 
     def __getstate__(self) -> dict[str, Any]:
-        # The number plan holds functions made at construction (see _number_formula),
-        # which do not pickle; it is rebuilt from the targets.
+        # The number plan holds kernel formulas bound at construction, which do not pickle;
+        # it is rebuilt from the targets.
         state = self.__dict__.copy()
         state.pop("_number_plan", None)
         return state
@@ -682,29 +681,11 @@ def _split_plateau(schedules: Any, config: Any) -> tuple[Any, plateau | None]:
     return schedules, config
 
 
-def _number_formula(schedule: Schedule) -> Callable[[Any, Any], Any]:
-    """``schedule._eval``, or for a kernel schedule its formula with the schedule's
-    parameters bound as keyword defaults: the same code and values, without unpacking a
-    ``**params`` dict on every step (a third of a small schedule's number-path cost)."""
-    raw = getattr(type(schedule), "_kernel", None)
-    raw = getattr(raw, "raw", None)
-    params = getattr(schedule, "_params", None)
-    if (
-        not isinstance(schedule, KernelSchedule)
-        or type(schedule)._eval is not KernelSchedule._eval
-        or not isinstance(raw, types.FunctionType)
-        or not isinstance(params, dict)
-    ):
-        return schedule._eval
-    code = raw.__code__
-    keyword_only = code.co_varnames[code.co_argcount : code.co_argcount + code.co_kwonlyargcount]
-    if code.co_argcount != 2 or not set(params) <= set(keyword_only):  # type: ignore[arg-type]
-        return schedule._eval
-    bound = types.FunctionType(
-        code, raw.__globals__, raw.__name__, raw.__defaults__, raw.__closure__
-    )
-    bound.__kwdefaults__ = {**(raw.__kwdefaults__ or {}), **params}  # type: ignore[dict-item]
-    return bound
+def _number_formula(schedule: Schedule) -> Any:
+    """``schedule._eval``, or for a kernel schedule the formula it calls (one call less)."""
+    if isinstance(schedule, KernelSchedule) and type(schedule)._eval is KernelSchedule._eval:
+        return schedule._formula  # type: ignore[attr-defined]
+    return schedule._eval
 
 
 def _as_float(value: Any) -> float:
