@@ -19,6 +19,14 @@ from ._timing import Row, format_seconds, interleaved, ratio
 
 WARMUP = 1_000
 
+#: What limits the figures; written under the table by ``make bench``.
+NOTES = [
+    "optax: jax.jit fuses the whole trajectory into one XLA kernel in float32; lrfunc's "
+    "eager vectorised call runs its formula as a few tens of elementwise torch ops over "
+    "float64 steps (integer steps are widened so that none is rounded). "
+    "torch.compile of the same call closes most of that gap (not timed here).",
+]
+
 
 def run(quick: bool = False) -> list[Row]:
     if importlib.util.find_spec("jax") is None or importlib.util.find_spec("optax") is None:

@@ -30,6 +30,25 @@ from ._timing import Row, Timing, format_seconds, interleaved, ratio
 BASE_LRS = (0.1, 0.05)
 GOAL = 0.5
 
+#: What limits the figures; written under the table by ``make bench``.
+NOTES = [
+    "Adapter, float lr: per group the number path runs the schedule's one formula (shared "
+    "with the tensor path through the ops shim) in Python; torch 2.13's own step costs "
+    "~3 us for two groups. OneCycle's formula (phase choice, clamp, cosine annealing) "
+    "costs ~1.4 us a group, so it stays near 0.8x of torch, short of 0.5x.",
+    "Adapter, tensor lr, eager: each group runs the formula as tens of small tensor ops; "
+    "torch writes a Python float with one fill_. The tensor path is meant to be compiled "
+    "or captured, not run eagerly.",
+    "Adapter, tensor lr, compiled: calling any compiled function on this CPU costs ~25 us "
+    "(Dynamo's guards and Inductor's wrapper; see bench_depth's depth-1 compiled call), "
+    "more than torch's eager step; inside a compiled training step the schedule is a few "
+    "scalar ops of the graph (bench_compile).",
+    "torch's recursive CosineAnnealingLR (alone and in SequentialLR) computes in the lr "
+    "tensor's dtype: with a float32 tensor lr it drifts from the closed form (the "
+    "'torch's float32 lr off by' notes; it stalls, then overshoots). With float lrs both "
+    "sides agree to 1e-13.",
+]
+
 #: name -> (torch scheduler for ``total`` steps, the same schedule in lrfunc).
 CASES: dict[str, tuple[Callable[[torch.optim.Optimizer, int], Any], Callable[[int], lf.Schedule]]]
 CASES = {

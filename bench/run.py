@@ -67,6 +67,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", default=None, help="module names to run")
     args = parser.parse_args(argv)
     rows: list[Row] = []
+    notes: list[str] = []
     load_at_start = _load()
     started = time.perf_counter()
     for name in args.only or MODULES:
@@ -80,6 +81,7 @@ def main(argv: list[str] | None = None) -> None:
                 flush=True,
             )
         rows += module_rows
+        notes += getattr(module, "NOTES", [])
     elapsed = time.perf_counter() - started
     command = "make bench" if not args.quick else "python -m bench.run --quick"
     text = [
@@ -93,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         "",
         *_table(rows),
         "",
+        *(["## Gaps and limits", "", *(f"- {note}" for note in notes), ""] if notes else []),
     ]
     args.out.write_text("\n".join(text))
     print(f"wrote {args.out} ({elapsed:.0f} s)")
