@@ -20,10 +20,16 @@ import lrfunc
 
 from ._timing import Row
 
-MODULES = ("bench_trajectory", "bench_depth", "bench_optax")
+MODULES = (
+    "bench_scheduler",
+    "bench_trajectory",
+    "bench_compile",
+    "bench_depth",
+    "bench_optax",
+)
 
 
-def _environment() -> list[str]:
+def _environment(load_at_start: str) -> list[str]:
     cpu = platform.processor() or platform.machine()
     return [
         f"- date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC",
@@ -31,7 +37,15 @@ def _environment() -> list[str]:
         f"- python {platform.python_version()}, torch {torch.__version__}, lrfunc {lrfunc.__version__}",
         f"- torch threads: {torch.get_num_threads()}; CUDA: "
         + (torch.cuda.get_device_name() if torch.cuda.is_available() else "none"),
+        f"- load average (1, 5, 15 min) at start: {load_at_start}; at end: {_load()}",
     ]
+
+
+def _load() -> str:
+    try:
+        return ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:  # not on every platform
+        return "unknown"
 
 
 def _table(rows: list[Row]) -> list[str]:
@@ -53,6 +67,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", default=None, help="module names to run")
     args = parser.parse_args(argv)
     rows: list[Row] = []
+    notes: list[str] = []
+    load_at_start = _load()
     started = time.perf_counter()
     for name in args.only or MODULES:
         module = importlib.import_module(f"bench.{name}")
@@ -60,10 +76,12 @@ def main(argv: list[str] | None = None) -> None:
         module_rows = module.run(args.quick)
         for row in module_rows:
             print(
-                f"   {row.figure:<55} {row.value:>22}  {row.spread}  {row.goal} {row.met}",
+                f"   {row.benchmark[:40]:<40} {row.figure:<45} {row.value:>10}  {row.spread}"
+                f"  {row.goal} {row.met}",
                 flush=True,
             )
         rows += module_rows
+        notes += getattr(module, "NOTES", [])
     elapsed = time.perf_counter() - started
     command = "make bench" if not args.quick else "python -m bench.run --quick"
     text = [
@@ -73,10 +91,11 @@ def main(argv: list[str] | None = None) -> None:
         "alternative measured in the same process, interleaved, after warm-up (medians; the",
         "spread is the interquartile range of per-round ratios where a ratio is given).",
         "",
-        *_environment(),
+        *_environment(load_at_start),
         "",
         *_table(rows),
         "",
+        *(["## Gaps and limits", "", *(f"- {note}" for note in notes), ""] if notes else []),
     ]
     args.out.write_text("\n".join(text))
     print(f"wrote {args.out} ({elapsed:.0f} s)")

@@ -21,6 +21,11 @@ from torch import Tensor
 Value = Union[float, int, Tensor]  # noqa: UP007 - a runtime alias, also on 3.9 tools
 """A Python number on the number path, a tensor on the tensor path."""
 
+# The number path is decided first by exact type: ``isinstance(x, Tensor)`` costs ~3x more
+# (torch.Tensor has a metaclass) and every op of every number-path evaluation asks it.
+# Anything else (tensors, subclasses of int/float) takes the general test below it.
+_NUMBERS = frozenset((int, float))
+
 __all__ = [
     "Tensor",
     "Value",
@@ -50,6 +55,8 @@ def any_tensor(*values: object) -> bool:
 
 def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
     """``if_true`` where ``condition`` holds, else ``if_false`` (both already computed)."""
+    if type(condition) is bool:
+        return if_true if condition else if_false
     if isinstance(condition, Tensor):
         if not any_tensor(if_true, if_false):
             # Two Python numbers: keep them in double precision (torch.where would round
@@ -61,6 +68,8 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
 
 
 def minimum(a: Value, b: Value) -> Value:
+    if type(a) in _NUMBERS and type(b) in _NUMBERS:
+        return a if a <= b else b  # type: ignore[operator]
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
@@ -70,6 +79,8 @@ def minimum(a: Value, b: Value) -> Value:
 
 
 def maximum(a: Value, b: Value) -> Value:
+    if type(a) in _NUMBERS and type(b) in _NUMBERS:
+        return a if a >= b else b  # type: ignore[operator]
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
@@ -84,30 +95,34 @@ def clamp(x: Value, low: Value, high: Value) -> Value:
 
 
 def floor(x: Value) -> Value:
-    if isinstance(x, Tensor):
+    if type(x) not in _NUMBERS and isinstance(x, Tensor):
         return torch.floor(x)
     # math.floor raises on inf (a finite step over a small `every` can overflow to it)
     return float(math.floor(x)) if math.isfinite(x) else float(x)
 
 
 def cos(x: Value) -> Value:
+    if type(x) in _NUMBERS:
+        return math.cos(x)
     return torch.cos(x) if isinstance(x, Tensor) else math.cos(x)
 
 
 def tanh(x: Value) -> Value:
+    if type(x) in _NUMBERS:
+        return math.tanh(x)
     return torch.tanh(x) if isinstance(x, Tensor) else math.tanh(x)
 
 
 def exp(x: Value) -> Value:
     """``e**x``; on the number path an exponent past float range gives inf, never raises."""
-    if isinstance(x, Tensor):
+    if type(x) not in _NUMBERS and isinstance(x, Tensor):
         return torch.exp(x)
     return math.exp(x) if x < 709.0 else math.inf
 
 
 def log(x: Value) -> Value:
     """Natural log of ``x`` clamped to the smallest positive normal float (never NaN)."""
-    if isinstance(x, Tensor):
+    if type(x) not in _NUMBERS and isinstance(x, Tensor):
         return torch.log(torch.clamp(x, min=torch.finfo(x.dtype).tiny))
     return math.log(x) if x > 0 else math.log(2.2250738585072014e-308)
 
@@ -118,7 +133,7 @@ def sqrt(x: Value) -> Value:
     As in :func:`pow`, a double ``where`` gives ``x <= 0`` a zero gradient: clamping alone
     leaves ``d sqrt / dx = inf`` at 0, and ``0 * inf`` is a NaN gradient.
     """
-    if isinstance(x, Tensor):
+    if type(x) not in _NUMBERS and isinstance(x, Tensor):
         positive = x > 0
         safe = torch.where(positive, x, torch.ones_like(x))
         return torch.where(positive, torch.sqrt(safe), torch.zeros_like(safe))
@@ -130,14 +145,15 @@ def pow(base: Value, exponent: Value) -> Value:
 
     The double-``where`` keeps ``d/d exponent`` of ``0 ** p`` at 0 instead of NaN.
     """
-    if not isinstance(base, Tensor) and isinstance(exponent, Tensor):
-        # A Python base stays a double scalar: torch.as_tensor would round it to float32.
-        return torch.pow(base, exponent) if base > 0 else torch.zeros_like(exponent)
-    if isinstance(base, Tensor):
-        base_t = base
-        positive = base_t > 0
-        safe = torch.where(positive, base_t, torch.ones_like(base_t))
-        return torch.where(positive, torch.pow(safe, exponent), torch.zeros_like(safe))
+    if type(base) not in _NUMBERS or type(exponent) not in _NUMBERS:
+        if not isinstance(base, Tensor) and isinstance(exponent, Tensor):
+            # A Python base stays a double scalar: torch.as_tensor would round it to float32.
+            return torch.pow(base, exponent) if base > 0 else torch.zeros_like(exponent)
+        if isinstance(base, Tensor):
+            base_t = base
+            positive = base_t > 0
+            safe = torch.where(positive, base_t, torch.ones_like(base_t))
+            return torch.where(positive, torch.pow(safe, exponent), torch.zeros_like(safe))
     if base <= 0:  # type: ignore[operator]
         return 0.0
     try:

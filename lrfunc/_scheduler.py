@@ -25,7 +25,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from ._basic import constant
 from ._plateau import PlateauState, plateau, plateau_init, plateau_update
-from ._schedule import Schedule
+from ._schedule import KernelSchedule, Schedule
 from ._step import tensor_step
 
 __all__ = ["Scheduler", "apply_schedules", "base_values"]
@@ -405,7 +405,9 @@ class Scheduler(LRScheduler):
             return
         if advance is not True and advance != 1:  # the common case stays one comparison
             advance = _check_advance(int(advance) if isinstance(advance, Tensor) else advance)
-        self._count += int(advance)
+            self._count += int(advance)
+        else:
+            self._count += 1
         self._apply_number()
 
     def _observe(self, metric: Any) -> None:
@@ -466,7 +468,7 @@ class Scheduler(LRScheduler):
             (
                 t.g,
                 t.key.name if t.key.member is None else None,
-                t.schedule._eval,
+                _number_formula(t.schedule),
                 t.base,
                 t.key,
                 self._plateau is not None and t.key.key == "lr",  # times the plateau factor
@@ -486,7 +488,10 @@ class Scheduler(LRScheduler):
             if scaled:
                 value *= factors[g]
             group = groups[g]
-            if name is not None and not isinstance(group[name], Tensor):
+            # type() first: isinstance(x, Tensor) is slow (torch.Tensor has a metaclass).
+            if name is not None and (
+                type(group[name]) is float or not isinstance(group[name], Tensor)
+            ):
                 group[name] = value
             else:
                 _write(group, key, value)
@@ -498,6 +503,17 @@ class Scheduler(LRScheduler):
             if target.key.key == "lr":
                 base = target.base
                 groups[target.g]["initial_lr"] = base.clone() if isinstance(base, Tensor) else base
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The number plan holds kernel formulas bound at construction, which do not pickle;
+        # it is rebuilt from the targets.
+        state = self.__dict__.copy()
+        state.pop("_number_plan", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._plan_number()
 
     # -- torch's LRScheduler API -------------------------------------------------------
 
@@ -663,6 +679,13 @@ def _split_plateau(schedules: Any, config: Any) -> tuple[Any, plateau | None]:
             raise TypeError("Scheduler needs schedules, a plateau, or both")
         schedules = {"lr": constant(1.0)}
     return schedules, config
+
+
+def _number_formula(schedule: Schedule) -> Any:
+    """``schedule._eval``, or for a kernel schedule the formula it calls (one call less)."""
+    if isinstance(schedule, KernelSchedule) and type(schedule)._eval is KernelSchedule._eval:
+        return schedule._formula  # type: ignore[attr-defined]
+    return schedule._eval
 
 
 def _as_float(value: Any) -> float:

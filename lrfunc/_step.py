@@ -10,12 +10,13 @@ the step's floating dtype, else torch's default dtype.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import torch
 
-from ._ops import Tensor, Value
+from ._ops import _NUMBERS, Tensor, Value
 from ._validate import check_base_lr, check_step
 
 __all__ = ["evaluate", "tensor_step"]
@@ -40,6 +41,13 @@ def _result_dtype(step: Tensor, base_lr: Any) -> torch.dtype:
 
 def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
     """Apply the step convention around ``fn(step, base_lr)``, a schedule's formula."""
+    if type(step) in _NUMBERS and type(base_lr) in _NUMBERS:
+        # The number path's common case, with the checks below inlined (a hot loop calls
+        # this); NaN fails ``>= 0``. Anything else goes on to the checks, which raise.
+        base = float(base_lr)
+        if step >= 0 and math.isfinite(step) and base >= 0 and math.isfinite(base):
+            out = fn(step, base)
+            return out if type(out) is float or isinstance(out, Tensor) else float(out)
     if isinstance(step, Tensor):
         out = fn(tensor_step(step), base_lr)
         dtype = _result_dtype(step, base_lr)

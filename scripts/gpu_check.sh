@@ -10,4 +10,4 @@ $PY -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(
 echo "== CUDA tests"
 timeout 240 $PY -m pytest tests/test_cuda.py -m cuda -q -p no:cacheprovider -rs
 echo "== GPU benchmark: CUDA-graph replay, schedule vs constant lr"
-timeout 60 $PY bench/bench_compile.py --gpu-only --reps 11 --block 200
+timeout 120 $PY -m bench.bench_compile --gpu-only --reps 11 --block 200

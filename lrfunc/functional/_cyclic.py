@@ -22,13 +22,6 @@ def _nonzero(denominator: Value) -> Value:
     return ops.where(denominator > 0, denominator, 1.0)
 
 
-def _anneal(start: Value, end: Value, pct: Value, how: str) -> Value:
-    # torch's OneCycleLR._annealing_cos / _annealing_linear, term for term.
-    if how == "linear":
-        return (end - start) * pct + start
-    return end + (start - end) / 2.0 * (ops.cos(math.pi * pct) + 1.0)
-
-
 @kernel
 def onecycle(
     step: Value,
@@ -67,20 +60,37 @@ def onecycle(
     k = ops.minimum(step, steps - 1)
     first = pct_start * steps - 1.0
     if three_phase:
-        ends = [first, 2.0 * pct_start * steps - 2.0, float(steps - 1)]
-        values = [start, 1.0, start, end]
+        second = 2.0 * pct_start * steps - 2.0
+        begins, ends = (0.0, first, second), (first, second, float(steps - 1))
+        values = (start, 1.0, start, end)
     else:
-        ends = [first, float(steps - 1)]
-        values = [start, 1.0, end]
-    begins = [0.0, *ends[:-1]]
-    out: Value = 0.0
-    # torch takes the first phase whose end is >= k (the last one otherwise): build from
-    # the last phase back so that earlier phases win.
-    for j in reversed(range(len(ends))):
-        pct = ops.clamp((k - begins[j]) / _nonzero(ends[j] - begins[j]), 0.0, 1.0)
-        value = _anneal(values[j], values[j + 1], pct, anneal)
-        out = value if j == len(ends) - 1 else ops.where(k <= ends[j], value, out)
+        begins, ends = (0.0, first), (first, float(steps - 1))
+        values = (start, 1.0, end)
+    last = len(ends) - 1
+    # torch takes the first phase whose end is >= k (the last one otherwise).
+    if not isinstance(k, ops.Tensor):
+        # A number step: the where-loop below would pick this phase; evaluate only it.
+        j = last
+        for i in range(last):
+            if k <= ends[i]:
+                j = i
+                break
+        return base_lr * _phase(k, begins[j], ends[j], values[j], values[j + 1], anneal)
+    # Build from the last phase back so that earlier phases win.
+    out = _phase(k, begins[last], ends[last], values[last], values[last + 1], anneal)
+    for j in reversed(range(last)):
+        value = _phase(k, begins[j], ends[j], values[j], values[j + 1], anneal)
+        out = ops.where(k <= ends[j], value, out)
     return base_lr * out
+
+
+def _phase(k: Value, begin: float, end: float, start: Value, stop: Value, how: str) -> Value:
+    """One phase of :func:`onecycle`: from ``start`` at ``begin`` to ``stop`` at ``end``."""
+    pct = ops.minimum(ops.maximum((k - begin) / _nonzero(end - begin), 0.0), 1.0)
+    # torch's OneCycleLR._annealing_cos / _annealing_linear, term for term.
+    if how == "linear":
+        return (stop - start) * pct + start
+    return stop + (start - stop) / 2.0 * (ops.cos(math.pi * pct) + 1.0)
 
 
 @kernel
