@@ -11,6 +11,7 @@ the step's floating dtype, else torch's default dtype.
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,8 @@ from ._ops import _NUMBERS, Tensor, Value
 from ._validate import check_base_lr, check_step
 
 __all__ = ["evaluate", "tensor_step"]
+
+_LARGEST = sys.float_info.max  # NaN and inf fail ``0 <= step <= _LARGEST``, as does 10**400
 
 
 def tensor_step(step: Tensor) -> Tensor:
@@ -43,9 +46,9 @@ def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
     """Apply the step convention around ``fn(step, base_lr)``, a schedule's formula."""
     if type(step) in _NUMBERS and type(base_lr) in _NUMBERS:
         # The number path's common case, with the checks below inlined (a hot loop calls
-        # this); NaN fails ``>= 0``. Anything else goes on to the checks, which raise.
+        # this). Anything else goes on to the checks, which raise.
         base = float(base_lr)
-        if step >= 0 and math.isfinite(step) and base >= 0 and math.isfinite(base):
+        if 0 <= step <= _LARGEST and base >= 0 and math.isfinite(base):
             out = fn(step, base)
             return out if type(out) is float or isinstance(out, Tensor) else float(out)
     if isinstance(step, Tensor):
