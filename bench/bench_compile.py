@@ -33,6 +33,7 @@ import torch
 from torch import Tensor, nn
 
 import lrfunc as lf
+from lrfunc.demo import CountingBackend
 
 from ._timing import Row, format_seconds, interleaved, ratio
 
@@ -66,20 +67,6 @@ class Config:
 
 
 QUICK = Config(backend="eager", features=8, hidden=16, batch=16, reps=3, block=3, warmup=2)
-
-
-class CountingBackend:
-    """A ``torch.compile`` backend that counts the graphs it compiles."""
-
-    def __init__(self, backend: str) -> None:
-        self.backend = backend
-        self.graphs = 0
-
-    def __call__(self, gm: torch.fx.GraphModule, example_inputs: list[Tensor]) -> Any:
-        self.graphs += 1
-        from torch._dynamo import lookup_backend
-
-        return lookup_backend(self.backend)(gm, example_inputs)
 
 
 def make_schedule(steps: int) -> lf.Schedule:

@@ -58,7 +58,7 @@ def make_schedule(steps: int, warmup: int, kind: str = "cosine") -> lf.Schedule:
     return lf.chain(lf.warmup(warmup), lf.cosine(steps - warmup, end=0.1))
 
 
-class _CountingBackend:
+class CountingBackend:
     """A ``torch.compile`` backend that counts the graphs it is asked to compile."""
 
     def __init__(self, backend: str) -> None:
@@ -134,7 +134,7 @@ def train(
     velocity = {k: torch.zeros_like(v) for k, v in params.items()}
     step = torch.tensor(0, dtype=torch.int64)
 
-    counter = _CountingBackend(backend)
+    counter = CountingBackend(backend)
     train_step = torch.compile(
         _make_train_step(sched, base_lr, momentum), backend=counter, fullgraph=True
     )
