@@ -97,6 +97,9 @@ def _worker(rank: int, port: int, directory: str) -> None:
                 _check(opt, k)
                 _train(model, opt, scheduler)
             _check(opt, BEFORE + AFTER)
+        # Both ranks leave together: a rank that tears gloo down while the other is still
+        # in a collective aborts ("terminate called without an active exception").
+        dist.barrier()
     finally:
         dist.destroy_process_group()
 
