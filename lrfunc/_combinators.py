@@ -157,6 +157,8 @@ class product(Schedule):
 class scale(Schedule):
     """A schedule times a constant; written ``sched * factor`` or ``factor * sched``.
 
+    .. math:: \\mathrm{lr}(k) = c \\, f(k, b)
+
     Examples:
         >>> import lrfunc as lf
         >>> (lf.linear(4) * 0.5)(2)

@@ -46,6 +46,14 @@ class ConfigError(ValueError):
 
     Attributes:
         where: that place, or ``""`` for the whole input.
+
+    Examples:
+        >>> import lrfunc as lf
+        >>> try:
+        ...     lf.from_config({"name": "chain", "schedules": [{"name": "cosine", "steps": 0}]})
+        ... except lf.ConfigError as error:
+        ...     print(error)
+        schedules[0].steps: cosine: steps must be a positive int, got 0
     """
 
     def __init__(self, where: str, message: str) -> None:
