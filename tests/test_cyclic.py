@@ -10,6 +10,7 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from references import timm_cosine
 
 import lrfunc as lf
 from lrfunc import functional as F
@@ -61,22 +62,6 @@ def sgdr_reference(k: int, period: int, mult: int, decay: float = 1.0, end: floa
     while k >= start + length:
         start, length, i = start + length, length * mult, i + 1
     return end + (decay**i - end) * 0.5 * (1 + math.cos(math.pi * (k - start) / length))
-
-
-def timm_cosine_reference(
-    t: int, t_initial: int, cycle_mul: float, cycle_decay: float, lr_min: float
-) -> float:
-    """timm.scheduler.CosineLRScheduler._get_lr (no warmup, no limit), for lr_max = 1."""
-    if cycle_mul != 1:
-        i = math.floor(math.log(1 - t / t_initial * (1 - cycle_mul), cycle_mul))
-        t_i = cycle_mul**i * t_initial
-        t_curr = t - (1 - cycle_mul**i) / (1 - cycle_mul) * t_initial
-    else:
-        i = t // t_initial
-        t_i = t_initial
-        t_curr = t - (t_initial * i)
-    gamma = cycle_decay**i
-    return lr_min + 0.5 * (gamma - lr_min) * (1 + math.cos(math.pi * t_curr / t_i))
 
 
 # -- worked values ----------------------------------------------------------------------
@@ -209,7 +194,18 @@ class TestRestarts:
 
     def test_float_mult_matches_timm(self):
         sched = lf.restarts(10, mult=1.5, decay=0.8, end=0.05)
-        want = [timm_cosine_reference(t, 10, 1.5, 0.8, 0.05) for t in range(300)]
+        want = [
+            timm_cosine(
+                t,
+                base=1.0,
+                t_initial=10,
+                cycle_mul=1.5,
+                cycle_decay=0.8,
+                lr_min=0.05,
+                cycle_limit=0,
+            )
+            for t in range(300)
+        ]
         assert close(values(sched, range(300)), want, rel=1e-9, abs_=1e-12)
 
     def test_float_mult_length(self):
