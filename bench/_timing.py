@@ -7,12 +7,13 @@ reported as its median with the interquartile range as the spread.
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Row", "Timing", "interleaved", "ratio"]
+__all__ = ["Row", "Timing", "format_row", "interleaved", "ratio", "run_alone"]
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,19 @@ def format_seconds(seconds: float) -> str:
         if seconds >= scale:
             return f"{seconds / scale:.3g} {unit}"
     return f"{seconds:.3g} s"
+
+
+def format_row(row: Row) -> str:
+    """One result row as a line of the printed table."""
+    return (
+        f"   {row.benchmark[:40]:<40} {row.figure:<45} {row.value:>10}  {row.spread}"
+        f"  {row.goal} {row.met}"
+    )
+
+
+def run_alone(run: Callable[[bool], list[Row]], description: str | None) -> None:
+    """``python -m bench.bench_x [--quick]``: one benchmark module, printed."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
+    for row in run(parser.parse_args().quick):
+        print(format_row(row), flush=True)

@@ -10,14 +10,13 @@ Reproduce: ``python -m bench.bench_depth [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import time
 
 import torch
 
 import lrfunc as lf
 
-from ._timing import Row, format_seconds, interleaved
+from ._timing import Row, format_seconds, interleaved, run_alone
 
 DEPTHS = (1, 4, 16, 64)
 
@@ -79,15 +78,5 @@ def run(quick: bool = False) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
-    args = parser.parse_args()
-    for row in run(args.quick):
-        print(
-            f"{row.benchmark:<14} {row.figure:<45} {row.value:>28}  {row.spread} {row.goal} {row.met}"
-        )
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(run, __doc__)

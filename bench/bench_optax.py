@@ -8,14 +8,13 @@ Reproduce: ``pip install jax optax && python -m bench.bench_optax [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import importlib.util
 
 import torch
 
 import lrfunc as lf
 
-from ._timing import Row, format_seconds, interleaved, ratio
+from ._timing import Row, format_seconds, interleaved, ratio, run_alone
 
 WARMUP = 1_000
 
@@ -94,13 +93,5 @@ def run(quick: bool = False) -> list[Row]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
-    args = parser.parse_args()
-    for row in run(args.quick):
-        print(f"{row.figure:<30} {row.value:>12}  {row.spread}")
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(run, __doc__)

@@ -15,7 +15,6 @@ Reproduce: ``python -m bench.bench_scheduler [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -25,7 +24,7 @@ from torch.optim import lr_scheduler as tls
 
 import lrfunc as lf
 
-from ._timing import Row, Timing, format_seconds, interleaved, ratio
+from ._timing import Row, Timing, format_seconds, interleaved, ratio, run_alone
 
 BASE_LRS = (0.1, 0.05)
 GOAL = 0.5
@@ -200,13 +199,5 @@ def run(quick: bool = False) -> list[Row]:
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
-    args = parser.parse_args()
-    for row in run(args.quick):
-        print(f"{row.benchmark:<32} {row.figure:<42} {row.value:>7}  {row.spread}  {row.met}")
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(run, __doc__)

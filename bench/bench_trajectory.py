@@ -10,7 +10,6 @@ Reproduce: ``python -m bench.bench_trajectory [--quick]``.
 
 from __future__ import annotations
 
-import argparse
 import time
 import warnings
 
@@ -18,7 +17,7 @@ import torch
 
 import lrfunc as lf
 
-from ._timing import Row, format_seconds
+from ._timing import Row, format_seconds, run_alone
 
 WARMUP = 1_000
 
@@ -94,13 +93,5 @@ def run(quick: bool = False) -> list[Row]:
     ]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
-    args = parser.parse_args()
-    for row in run(args.quick):
-        print(f"{row.figure:<50} {row.value:>12}  {row.spread} {row.goal} {row.met}")
-
-
 if __name__ == "__main__":
-    main()
+    run_alone(run, __doc__)

@@ -18,7 +18,7 @@ import torch
 
 import lrfunc
 
-from ._timing import Row
+from ._timing import Row, format_row
 
 MODULES = (
     "bench_scheduler",
@@ -75,11 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"== {name}", flush=True)
         module_rows = module.run(args.quick)
         for row in module_rows:
-            print(
-                f"   {row.benchmark[:40]:<40} {row.figure:<45} {row.value:>10}  {row.spread}"
-                f"  {row.goal} {row.met}",
-                flush=True,
-            )
+            print(format_row(row), flush=True)
         rows += module_rows
         notes += getattr(module, "NOTES", [])
     elapsed = time.perf_counter() - started
