@@ -150,25 +150,23 @@ def _base(group: Mapping[str, Any], key: _Key, g: int) -> float | Tensor:
 def _write(group: dict[str, Any], key: _Key, value: Any) -> None:
     """Write one value: in place into a tensor, as a Python float otherwise."""
     current = group[key.name]
-    if key.member is None:
-        if isinstance(current, Tensor):
-            if isinstance(value, Tensor):
-                current.copy_(value)
-            else:
-                current.fill_(value)
-        else:
-            group[key.name] = value
-        return
-    member = current[key.member]
-    if isinstance(member, Tensor):
-        if isinstance(value, Tensor):
-            member.copy_(value)
-        else:
-            member.fill_(value)
+    slot = current if key.member is None else current[key.member]
+    if isinstance(slot, Tensor):
+        _store(slot, value)
+    elif key.member is None:
+        group[key.name] = value
     else:
         members = list(current)
         members[key.member] = value
         group[key.name] = type(current)(members)
+
+
+def _store(slot: Tensor, value: Any) -> None:
+    """Update a tensor hyperparameter in place (never replaced, never aliased)."""
+    if isinstance(value, Tensor):
+        slot.copy_(value)
+    else:  # a Python float, or a schedule whose value does not depend on the step
+        slot.fill_(value)
 
 
 def base_values(optimizer: Optimizer, schedules: Schedules) -> dict[str, list[Any]]:
@@ -713,10 +711,7 @@ def _write_tensor(group: dict[str, Any], key: _Key, value: Any) -> None:
             f"param_groups[...][{key.key!r}] was a tensor when the Scheduler was built and is "
             f"now {type(slot).__name__}; keep it a tensor (it is updated in place)"
         )
-    if isinstance(value, Tensor):
-        slot.copy_(value)
-    else:  # a schedule whose value does not depend on the step
-        slot.fill_(value)
+    _store(slot, value)
 
 
 def _shares_with(tensor: Tensor, target: _Target, seen: list[tuple[Tensor, _Target]]) -> bool:
