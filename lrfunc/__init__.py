@@ -9,7 +9,9 @@ Examples:
     0.0003
 """
 
+from . import checks as checks
 from . import functional as functional
+from . import ops as ops
 from ._basic import constant as constant
 from ._basic import cosine as cosine
 from ._basic import exp as exp
@@ -48,10 +50,16 @@ from ._plateau import plateau as plateau
 from ._plateau import plateau_init as plateau_init
 from ._plateau import plateau_update as plateau_update
 from ._plot import plot as plot
+from ._schedule import Child as Child
 from ._schedule import Schedule as Schedule
 from ._scheduler import Scheduler as Scheduler
 from ._scheduler import apply_schedules as apply_schedules
 from ._scheduler import base_values as base_values
+from ._tree import joins as joins
+from ._tree import walk as walk
+from ._validate import ParameterError as ParameterError
+from ._validate import ParameterTypeError as ParameterTypeError
+from ._validate import ParameterValueError as ParameterValueError
 from ._wave import cosine_wave as cosine_wave
 from ._wsd import cooldown as cooldown
 from ._wsd import wsd as wsd

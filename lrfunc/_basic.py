@@ -1,29 +1,38 @@
 """The core schedules: constant, linear, warmup, step, multistep, exp, cosine, poly and
-piecewise constant. Each binds its parameters and calls the kernel of the same name in
-:mod:`lrfunc.functional`; the constructor validates the parameters.
+piecewise constant. Each is defined once here: parameters with their checks, the closed
+form, examples and the formula (the kernels of :mod:`lrfunc.functional` derive from them).
 """
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
-from typing import Any, ClassVar
+import math
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 
-from . import functional as F
-from ._kernel import Kernel
-from ._ops import Tensor
-from ._schedule import KernelSchedule
+from . import _ops as ops
+from ._ops import Tensor, Value
+from ._schedule import Schedule
 from ._validate import (
-    check_boundaries,
-    check_choice,
+    BOOL,
+    BOUNDARIES,
+    FACTOR,
+    FACTORS,
+    LENGTH,
+    NONNEGATIVE_INT,
+    PERIOD,
+    POSITIVE,
+    ParameterValueError,
+    check_every,
     check_factor,
     check_length,
-    check_nonnegative_int,
-    check_positive,
-    check_real,
+    checked,
+    choice,
+    optional,
+    real,
 )
-from .functional._basic import WARMUP_SHAPES
 
 __all__ = [
+    "WARMUP_SHAPES",
     "constant",
     "cosine",
     "exp",
@@ -31,13 +40,39 @@ __all__ = [
     "multistep",
     "piecewise_constant",
     "poly",
+    "progress",
+    "ramp",
     "step",
     "warmup",
 ]
 
+#: The ramps :class:`warmup` knows.
+WARMUP_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
+
+
+def progress(step: Value, steps: Any) -> Value:
+    """The fraction of a phase of ``steps`` updates already done, clamped to ``[0, 1]``.
+
+    A phase of no length is done from its first step.
+    """
+    if not isinstance(steps, Tensor) and steps == 0:
+        return 1.0
+    return ops.minimum(step, steps) / steps
+
+
+def ramp(p: Value, start: Any, shape: str) -> Value:
+    """A warmup ramp from ``start`` (at ``p = 0``) up to 1 (at ``p = 1``), bent by ``shape``."""
+    if shape == "linear":
+        return start + (1.0 - start) * p
+    if shape == "cosine":
+        return start + (1.0 - start) * 0.5 * (1.0 - ops.cos(math.pi * p))
+    if shape == "exponential":
+        return ops.pow(start, 1.0 - p)
+    return start + (1.0 - start) * (1.0 - ops.sqrt(1.0 - p))  # "1-sqrt"
+
 
 @dataclass(frozen=True, repr=False)
-class constant(KernelSchedule):
+class constant(Schedule):
     """A constant factor ``value`` of ``base_lr``; with ``steps``, a phase of that length.
 
     .. math:: \\mathrm{lr}(k) = b \\, v
@@ -54,20 +89,16 @@ class constant(KernelSchedule):
         0.1
     """
 
-    value: float = 1.0
+    value: float = field(default=1.0, metadata=FACTOR)
     _: KW_ONLY
-    steps: int | None = None
+    steps: int | None = field(default=None, metadata=checked(optional(check_length)))
 
-    _kernel: ClassVar[Kernel[Any]] = F.constant
-
-    def _check(self) -> None:
-        self._set("value", check_factor("value", self.value))
-        if self.steps is not None:
-            self._set("steps", check_length("steps", self.steps))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        return base_lr * self.value
 
 
 @dataclass(frozen=True, repr=False)
-class linear(KernelSchedule):
+class linear(Schedule):
     """A straight line from ``start`` to ``end`` (factors) over ``steps`` updates.
 
     .. math:: \\mathrm{lr}(k) = b \\left(s + (e - s) \\frac{\\min(k, n)}{n}\\right)
@@ -83,21 +114,17 @@ class linear(KernelSchedule):
         [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]
     """
 
-    steps: int
+    steps: int = field(metadata=LENGTH)
     _: KW_ONLY
-    start: float = 1.0
-    end: float = 0.0
+    start: float = field(default=1.0, metadata=FACTOR)
+    end: float = field(default=0.0, metadata=FACTOR)
 
-    _kernel: ClassVar[Kernel[Any]] = F.linear
-
-    def _check(self) -> None:
-        self._set("steps", check_length("steps", self.steps))
-        self._set("start", check_factor("start", self.start))
-        self._set("end", check_factor("end", self.end))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        return base_lr * (self.start + (self.end - self.start) * progress(step, self.steps))
 
 
 @dataclass(frozen=True, repr=False)
-class warmup(KernelSchedule):
+class warmup(Schedule):
     """A linear ramp up to the full ``base_lr`` over ``steps`` updates; put it first in a
     :class:`chain`.
 
@@ -128,27 +155,26 @@ class warmup(KernelSchedule):
         [0.25, 0.4375, 0.8125, 1.0, 1.0]
     """
 
-    steps: int
+    steps: int = field(metadata=LENGTH)
     _: KW_ONLY
-    start: float | None = None
-    shape: str = "linear"
+    start: float | None = field(default=None, metadata=checked(optional(real(0.0, 1.0))))
+    shape: str = field(default="linear", metadata=checked(choice(*WARMUP_SHAPES)))
 
-    _kernel: ClassVar[Kernel[Any]] = F.warmup
-
-    def _check(self) -> None:
-        self._set("steps", check_length("steps", self.steps))
-        if self.start is not None:
-            self._set("start", check_real("start", self.start, low=0.0, high=1.0))
-        self._set("shape", check_choice("shape", self.shape, WARMUP_SHAPES))
+    def check(self) -> None:
         if self.shape == "exponential" and isinstance(self.start, float) and self.start == 0:
-            raise ValueError(
+            raise ParameterValueError(
+                "start",
                 "start must be > 0 for shape='exponential' (a geometric ramp from 0 "
-                "stays at 0), got start=0.0"
+                "stays at 0), got start=0.0",
             )
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        start = 1.0 / (self.steps + 1) if self.start is None else self.start
+        return base_lr * ramp(progress(step, self.steps), start, self.shape)
 
 
 @dataclass(frozen=True, repr=False)
-class step(KernelSchedule):
+class step(Schedule):
     """Multiply by ``gamma`` every ``every`` updates (torch's ``StepLR``).
 
     .. math:: \\mathrm{lr}(k) = b \\, \\gamma^{\\lfloor k / m \\rfloor}
@@ -163,20 +189,18 @@ class step(KernelSchedule):
         [1.0, 1.0, 0.5, 0.5, 0.25]
     """
 
-    every: int
+    every: int = field(metadata=PERIOD)
     _: KW_ONLY
-    gamma: float = 0.1
+    gamma: float = field(default=0.1, metadata=POSITIVE)
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.step
+    steps = None
 
-    def _check(self) -> None:
-        self._set("every", check_length("every", self.every))
-        self._set("gamma", check_positive("gamma", self.gamma))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        return base_lr * ops.pow(self.gamma, ops.floor(step / self.every))
 
 
 @dataclass(frozen=True, repr=False)
-class multistep(KernelSchedule):
+class multistep(Schedule):
     """Multiply by ``gamma`` at each of the ``boundaries`` (torch's ``MultiStepLR``).
 
     .. math:: \\mathrm{lr}(k) = b \\, \\gamma^{\\#\\{i : k \\ge t_i\\}}
@@ -191,20 +215,21 @@ class multistep(KernelSchedule):
         [1.0, 0.5, 0.5, 0.25]
     """
 
-    boundaries: tuple[int, ...]
+    boundaries: tuple[int, ...] = field(metadata=BOUNDARIES)
     _: KW_ONLY
-    gamma: float = 0.1
+    gamma: float = field(default=0.1, metadata=POSITIVE)
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.multistep
+    steps = None
 
-    def _check(self) -> None:
-        self._set("boundaries", check_boundaries("boundaries", self.boundaries))
-        self._set("gamma", check_positive("gamma", self.gamma))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        passed: Value = 0.0
+        for boundary in self.boundaries:
+            passed = passed + ops.where(step >= boundary, 1.0, 0.0)
+        return base_lr * ops.pow(self.gamma, passed)
 
 
 @dataclass(frozen=True, repr=False)
-class exp(KernelSchedule):
+class exp(Schedule):
     """Exponential decay (or growth): ``gamma`` per ``every`` updates.
 
     ``gamma`` per step by default (torch's ``ExponentialLR``); ``every`` makes it a rate
@@ -231,44 +256,43 @@ class exp(KernelSchedule):
         [1.0, 1.0, 0.5, 0.5, 0.5, 0.5]
     """
 
-    gamma: float
+    gamma: float = field(metadata=POSITIVE)
     _: KW_ONLY
-    every: float = 1
-    staircase: bool = False
-    begin: int = 0
-    end: float | None = None
+    every: float = field(default=1, metadata=checked(check_every))
+    staircase: bool = field(default=False, metadata=BOOL)
+    begin: int = field(default=0, metadata=NONNEGATIVE_INT)
+    end: float | None = field(default=None, metadata=checked(optional(check_factor)))
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.exp
+    steps = None
 
-    def _check(self) -> None:
-        gamma = check_positive("gamma", self.gamma)
-        self._set("gamma", gamma)
-        every = check_positive("every", self.every)
-        if isinstance(every, float) and every.is_integer():
-            every = int(every)
-        self._set("every", every)
-        if not isinstance(self.staircase, bool):
-            raise TypeError(f"staircase must be a bool, got {self.staircase!r}")
-        self._set("begin", check_nonnegative_int("begin", self.begin))
-        if self.end is None:
+    def check(self) -> None:
+        gamma, end = self.gamma, self.end
+        if end is None or isinstance(gamma, Tensor) or isinstance(end, Tensor):
             return
-        end = check_positive("end", self.end)
-        self._set("end", end)
-        if isinstance(gamma, Tensor) or isinstance(end, Tensor):
-            return
-        if gamma == 1.0 or (gamma < 1.0) != (end < 1.0):
-            side = "in (0, 1)" if gamma < 1.0 else "> 1"
-            raise ValueError(
+        if end == 0.0 and gamma < 1.0:
+            return  # optax's end_value=0: a decay to nothing, no floor
+        if gamma == 1.0 or end == 0.0 or (gamma < 1.0) != (end < 1.0):
+            side = "in [0, 1)" if gamma < 1.0 else "> 1"
+            raise ParameterValueError(
+                "end",
                 f"end must be {side} for gamma={gamma!r} (a bound the decay reaches), "
                 f"got end={end!r}"
                 if gamma != 1.0
-                else f"end has no effect with gamma=1.0; got end={end!r}"
+                else f"end has no effect with gamma=1.0; got end={end!r}",
             )
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        power = ops.maximum(step - self.begin, 0.0) / self.every
+        if self.staircase:
+            power = ops.floor(power)
+        end = self.end
+        if end is not None and (isinstance(end, Tensor) or end != 0.0):
+            power = ops.minimum(power, ops.log(end) / ops.log(self.gamma))
+        return base_lr * ops.pow(self.gamma, power)
 
 
 @dataclass(frozen=True, repr=False)
-class cosine(KernelSchedule):
+class cosine(Schedule):
     """Half a cosine from the full ``base_lr`` down to ``end`` over ``steps`` updates,
     then ``end`` (torch's ``CosineAnnealingLR`` up to ``T_max``, optax's
     ``cosine_decay_schedule``).
@@ -290,21 +314,20 @@ class cosine(KernelSchedule):
         0.25
     """
 
-    steps: int
+    steps: int = field(metadata=LENGTH)
     _: KW_ONLY
-    end: float = 0.0
-    exponent: float = 1.0
+    end: float = field(default=0.0, metadata=FACTOR)
+    exponent: float = field(default=1.0, metadata=POSITIVE)
 
-    _kernel: ClassVar[Kernel[Any]] = F.cosine
-
-    def _check(self) -> None:
-        self._set("steps", check_length("steps", self.steps))
-        self._set("end", check_factor("end", self.end))
-        self._set("exponent", check_positive("exponent", self.exponent))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        factor = 0.5 * (1.0 + ops.cos(math.pi * progress(step, self.steps)))
+        if isinstance(self.exponent, Tensor) or self.exponent != 1.0:
+            factor = ops.pow(factor, self.exponent)
+        return base_lr * (self.end + (1.0 - self.end) * factor)
 
 
 @dataclass(frozen=True, repr=False)
-class poly(KernelSchedule):
+class poly(Schedule):
     """Polynomial decay from 1 to ``end`` over ``steps`` updates (torch's
     ``PolynomialLR``, optax's ``polynomial_schedule``).
 
@@ -322,21 +345,18 @@ class poly(KernelSchedule):
         [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 
-    steps: int
+    steps: int = field(metadata=LENGTH)
     _: KW_ONLY
-    power: float = 1.0
-    end: float = 0.0
+    power: float = field(default=1.0, metadata=POSITIVE)
+    end: float = field(default=0.0, metadata=FACTOR)
 
-    _kernel: ClassVar[Kernel[Any]] = F.poly
-
-    def _check(self) -> None:
-        self._set("steps", check_length("steps", self.steps))
-        self._set("power", check_positive("power", self.power))
-        self._set("end", check_factor("end", self.end))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        left = ops.pow(1.0 - progress(step, self.steps), self.power)
+        return base_lr * (self.end + (1.0 - self.end) * left)
 
 
 @dataclass(frozen=True, repr=False)
-class piecewise_constant(KernelSchedule):
+class piecewise_constant(Schedule):
     """``values[i]`` (factors) from step ``boundaries[i - 1]`` up to ``boundaries[i]``.
 
     .. math:: \\mathrm{lr}(k) = b \\, v_i \\quad \\text{for } t_{i-1} \\le k < t_i
@@ -352,21 +372,21 @@ class piecewise_constant(KernelSchedule):
         [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
     """
 
-    boundaries: tuple[int, ...]
-    values: tuple[float, ...]
+    boundaries: tuple[int, ...] = field(metadata=BOUNDARIES)
+    values: tuple[float, ...] = field(metadata=FACTORS)
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.piecewise_constant
+    steps = None
 
-    def _check(self) -> None:
-        boundaries = check_boundaries("boundaries", self.boundaries)
-        self._set("boundaries", boundaries)
-        if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
-            raise TypeError(f"values must be a sequence of numbers, got {self.values!r}")
-        values = tuple(check_factor(f"values[{i}]", v) for i, v in enumerate(self.values))
-        if len(values) != len(boundaries) + 1:
-            raise ValueError(
-                f"values must have len(boundaries) + 1 = {len(boundaries) + 1} entries, "
-                f"got {len(values)}: {list(values)}"
+    def check(self) -> None:
+        if len(self.values) != len(self.boundaries) + 1:
+            raise ParameterValueError(
+                "values",
+                f"values must have len(boundaries) + 1 = {len(self.boundaries) + 1} "
+                f"entries, got {len(self.values)}: {list(self.values)}",
             )
-        self._set("values", values)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        out: Value = self.values[0]
+        for boundary, value in zip(self.boundaries, self.values[1:], strict=True):
+            out = ops.where(step >= boundary, value, out)
+        return base_lr * out

@@ -10,25 +10,45 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar
 
 from . import _ops as ops
 from ._ops import Tensor, Value
-from ._schedule import Schedule
-from ._validate import check_boundaries, check_positive, check_real
+from ._schedule import Child, Schedule
+from ._validate import (
+    FACTOR,
+    POSITIVE,
+    SCHEDULE,
+    SCHEDULES,
+    ParameterTypeError,
+    ParameterValueError,
+    check_boundaries,
+    check_factor,
+    checked,
+    optional,
+)
 
 __all__ = ["chain", "clip", "product", "scale", "shift", "stretch"]
 
 
-def _check_schedule(name: str, value: Any) -> Schedule:
-    if not isinstance(value, Schedule):
-        raise TypeError(f"{name} must be a Schedule, got {value!r} ({type(value).__name__})")
-    return value
-
-
 def _set(obj: object, name: str, value: Any) -> None:
+    """Store a value derived at construction (``steps``, ``starts``) on a frozen schedule."""
     object.__setattr__(obj, name, value)
+
+
+_OPTIONAL_FACTOR = checked(optional(check_factor))
+
+
+def _check_offset(name: str, value: Any) -> int:
+    """A shift in time: an int of any sign (a float with an integral value is accepted)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ParameterTypeError(
+            name, f"{name} must be an int, got {value!r} ({type(value).__name__})"
+        )
+    return value
 
 
 @dataclass(frozen=True, repr=False, init=False)
@@ -60,52 +80,68 @@ class chain(Schedule):
         0.25
     """
 
-    schedules: tuple[Schedule, ...]
+    schedules: tuple[Schedule, ...] = field(metadata=SCHEDULES)
     _: KW_ONLY
-    boundaries: tuple[int, ...] | None = None
+    boundaries: tuple[int, ...] | None = field(
+        default=None, metadata=checked(optional(check_boundaries))
+    )
 
     _varargs: ClassVar[str | None] = "schedules"
+    #: Global step where each piece after the first starts (derived at construction).
+    starts: ClassVar[tuple[int, ...]] = ()
 
     def __init__(self, *schedules: Schedule, boundaries: Iterable[int] | None = None) -> None:
-        if not schedules:
-            raise ValueError("chain needs at least one schedule, got none")
-        pieces = tuple(_check_schedule(f"schedules[{i}]", s) for i, s in enumerate(schedules))
+        _set(self, "schedules", schedules)
+        _set(self, "boundaries", boundaries)
+        self.__post_init__()
+
+    def check(self) -> None:
+        pieces, boundaries = self.schedules, self.boundaries
+        if not pieces:
+            raise ParameterValueError("schedules", "chain needs at least one schedule, got none")
         if boundaries is None:
             starts: list[int] = []
             total = 0
             for i, piece in enumerate(pieces[:-1]):
                 if not isinstance(piece.steps, int):
-                    raise ValueError(
+                    raise ParameterValueError(
+                        f"schedules[{i}]",
                         f"schedules[{i}]={piece!r} never ends (steps=None); "
-                        "give chain(..., boundaries=[...]) to say where the next piece starts"
+                        "give chain(..., boundaries=[...]) to say where the next piece starts",
                     )
                 total += piece.steps
                 starts.append(total)
             cuts = tuple(starts)
         else:
-            given = check_boundaries("boundaries", boundaries)
-            if len(given) != len(pieces) - 1:
-                raise ValueError(
+            if len(boundaries) != len(pieces) - 1:
+                raise ParameterValueError(
+                    "boundaries",
                     f"boundaries must have len(schedules) - 1 = {len(pieces) - 1} entries, "
-                    f"got {len(given)}: {list(given)}"
+                    f"got {len(boundaries)}: {list(boundaries)}",
                 )
-            cuts = given
+            cuts = boundaries
         last = pieces[-1].steps
-        _set(self, "schedules", pieces)
-        _set(self, "boundaries", None if boundaries is None else cuts)
         _set(self, "starts", cuts)
         _set(self, "steps", (cuts[-1] if cuts else 0) + last if isinstance(last, int) else None)
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
+    def children(self) -> tuple[Child, ...]:
+        begins = (0, *self.starts)
+        ends = (*self.starts, math.inf)
+        return tuple(
+            Child(piece, begin, end)
+            for piece, begin, end in zip(self.schedules, begins, ends, strict=True)
+        )
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
         if not isinstance(step, Tensor):
             # A number step: the where-loop below would pick this piece; evaluate only it.
-            i = bisect_right(self.starts, step)  # type: ignore[attr-defined]
-            start = self.starts[i - 1] if i else 0  # type: ignore[attr-defined]
-            return self.schedules[i]._eval(step - start, base_lr)
-        out = self.schedules[0]._eval(step, base_lr)
-        for start, piece in zip(self.starts, self.schedules[1:], strict=True):  # type: ignore[attr-defined]
+            i = bisect_right(self.starts, step)
+            start = self.starts[i - 1] if i else 0
+            return self.schedules[i].formula(step - start, base_lr)
+        out = self.schedules[0].formula(step, base_lr)
+        for start, piece in zip(self.starts, self.schedules[1:], strict=True):
             local = ops.maximum(step - start, 0)
-            out = ops.where(step < start, out, piece._eval(local, base_lr))
+            out = ops.where(step < start, out, piece.formula(local, base_lr))
         return out
 
 
@@ -126,25 +162,33 @@ class product(Schedule):
         0.375
     """
 
-    schedules: tuple[Schedule, ...]
+    schedules: tuple[Schedule, ...] = field(metadata=SCHEDULES)
 
     _varargs: ClassVar[str | None] = "schedules"
 
     def __init__(self, *schedules: Schedule) -> None:
-        if len(schedules) < 2:
-            raise ValueError(f"product needs at least two schedules, got {len(schedules)}")
+        _set(self, "schedules", schedules)
+        self.__post_init__()
+
+    def check(self) -> None:
+        if len(self.schedules) < 2:
+            raise ParameterValueError(
+                "schedules", f"product needs at least two schedules, got {len(self.schedules)}"
+            )
         flat: list[Schedule] = []
-        for i, s in enumerate(schedules):
-            _check_schedule(f"schedules[{i}]", s)
+        for s in self.schedules:
             flat.extend(s.schedules if isinstance(s, product) else (s,))
         lengths = [s.steps for s in flat]
         _set(self, "schedules", tuple(flat))
         _set(self, "steps", max(lengths) if all(isinstance(n, int) for n in lengths) else None)  # type: ignore[type-var]
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        out = self.schedules[0]._eval(step, base_lr)
+    def children(self) -> tuple[Child, ...]:
+        return tuple(Child(s) for s in self.schedules)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        out = self.schedules[0].formula(step, base_lr)
         for factor in self.schedules[1:]:
-            out = out * factor._eval(step, 1.0)
+            out = out * factor.formula(step, 1.0)
         return out
 
     def __repr__(self) -> str:
@@ -165,16 +209,17 @@ class scale(Schedule):
         0.25
     """
 
-    schedule: Schedule
-    factor: float
+    schedule: Schedule = field(metadata=SCHEDULE)
+    factor: float = field(metadata=FACTOR)
 
-    def __post_init__(self) -> None:
-        _check_schedule("schedule", self.schedule)
-        _set(self, "factor", check_real("factor", self.factor, low=0.0))
+    def check(self) -> None:
         _set(self, "steps", self.schedule.steps)
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        return self.schedule._eval(step, base_lr) * self.factor
+    def children(self) -> tuple[Child, ...]:
+        return (Child(self.schedule),)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        return self.schedule.formula(step, base_lr) * self.factor
 
     def __repr__(self) -> str:
         return f"{self.schedule!r} * {self.factor!r}"
@@ -198,29 +243,31 @@ class clip(Schedule):
         1e-05
     """
 
-    schedule: Schedule
+    schedule: Schedule = field(metadata=SCHEDULE)
     _: KW_ONLY
-    min: float | None = None
-    max: float | None = None
-    min_lr: float | None = None
-    max_lr: float | None = None
+    min: float | None = field(default=None, metadata=_OPTIONAL_FACTOR)
+    max: float | None = field(default=None, metadata=_OPTIONAL_FACTOR)
+    min_lr: float | None = field(default=None, metadata=_OPTIONAL_FACTOR)
+    max_lr: float | None = field(default=None, metadata=_OPTIONAL_FACTOR)
 
-    def __post_init__(self) -> None:
-        _check_schedule("schedule", self.schedule)
-        bounds = {"min": self.min, "max": self.max, "min_lr": self.min_lr, "max_lr": self.max_lr}
-        if all(v is None for v in bounds.values()):
-            raise ValueError("clip needs at least one of min, max, min_lr, max_lr; got none")
-        for name, value in bounds.items():
-            if value is not None:
-                _set(self, name, check_real(name, value, low=0.0))
+    def check(self) -> None:
+        if self.min is None and self.max is None and self.min_lr is None and self.max_lr is None:
+            raise ParameterValueError(
+                "min", "clip needs at least one of min, max, min_lr, max_lr; got none"
+            )
         for low, high in (("min", "max"), ("min_lr", "max_lr")):
             lo, hi = getattr(self, low), getattr(self, high)
             if isinstance(lo, float) and isinstance(hi, float) and lo > hi:
-                raise ValueError(f"{low} must be <= {high}, got {low}={lo!r} and {high}={hi!r}")
+                raise ParameterValueError(
+                    low, f"{low} must be <= {high}, got {low}={lo!r} and {high}={hi!r}"
+                )
         _set(self, "steps", self.schedule.steps)
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        out = self.schedule._eval(step, base_lr)
+    def children(self) -> tuple[Child, ...]:
+        return (Child(self.schedule),)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        out = self.schedule.formula(step, base_lr)
         if self.min is not None:
             out = ops.maximum(out, base_lr * self.min)
         if self.min_lr is not None:
@@ -249,22 +296,18 @@ class shift(Schedule):
         0.5
     """
 
-    schedule: Schedule
-    by: int
+    schedule: Schedule = field(metadata=SCHEDULE)
+    by: int = field(metadata=checked(_check_offset))
 
-    def __post_init__(self) -> None:
-        _check_schedule("schedule", self.schedule)
-        by = self.by
-        if isinstance(by, float) and by.is_integer():
-            by = int(by)
-        if not isinstance(by, int) or isinstance(by, bool):
-            raise TypeError(f"by must be an int, got {self.by!r} ({type(self.by).__name__})")
-        _set(self, "by", by)
+    def check(self) -> None:
         inner = self.schedule.steps
-        _set(self, "steps", max(inner + by, 1) if isinstance(inner, int) else None)
+        _set(self, "steps", max(inner + self.by, 1) if isinstance(inner, int) else None)
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        return self.schedule._eval(ops.maximum(step - self.by, 0), base_lr)
+    def children(self) -> tuple[Child, ...]:
+        return (Child(self.schedule, start=self.by),)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        return self.schedule.formula(ops.maximum(step - self.by, 0), base_lr)
 
 
 @dataclass(frozen=True, repr=False)
@@ -280,15 +323,19 @@ class stretch(Schedule):
         (8, 0.5)
     """
 
-    schedule: Schedule
-    factor: float
+    schedule: Schedule = field(metadata=SCHEDULE)
+    factor: float = field(metadata=POSITIVE)
 
-    def __post_init__(self) -> None:
-        _check_schedule("schedule", self.schedule)
-        _set(self, "factor", check_positive("factor", self.factor))
+    def check(self) -> None:
         inner = self.schedule.steps
         fits = isinstance(inner, int) and isinstance(self.factor, float)
         _set(self, "steps", math.ceil(inner * self.factor) if fits else None)  # type: ignore[operator]
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        return self.schedule._eval(step / self.factor, base_lr)
+    def children(self) -> tuple[Child, ...]:
+        factor = self.factor
+        if isinstance(factor, float):
+            return (Child(self.schedule, scale=factor),)
+        return (Child(self.schedule, timed=False),)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        return self.schedule.formula(step / self.factor, base_lr)

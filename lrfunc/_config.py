@@ -26,7 +26,7 @@ from typing import Any
 
 from ._ops import Tensor
 from ._schedule import Schedule, _differs
-from ._validate import check_choice
+from ._validate import ParameterError, check_choice
 
 __all__ = ["Arg", "ConfigError", "build", "from_config", "registry", "to_config"]
 
@@ -50,10 +50,10 @@ class ConfigError(ValueError):
     Examples:
         >>> import lrfunc as lf
         >>> try:
-        ...     lf.from_config({"name": "chain", "schedules": [{"name": "cosine", "steps": 0}]})
+        ...     lf.from_config({"name": "chain", "schedules": [{"name": "cosine", "steps": -1}]})
         ... except lf.ConfigError as error:
         ...     print(error)
-        schedules[0].steps: cosine: steps must be a positive int, got 0
+        schedules[0].steps: cosine: steps must be an int >= 0, got -1
     """
 
     def __init__(self, where: str, message: str) -> None:
@@ -194,22 +194,24 @@ def build(
     except Exception as exc:  # every constructor error becomes one error type, placed
         text = str(exc) if isinstance(exc, (TypeError, ValueError)) else repr(exc)
         text = text if len(text) <= 300 else f"{text[:300]}..."
-        raise ConfigError(_blame(str(exc), bound, where), f"{name}: {text}") from None
+        raise ConfigError(_blame(exc, bound, where), f"{name}: {text}") from None
 
 
-def _blame(message: str, bound: Mapping[str, Arg], where: str) -> str:
-    """The place of the parameter (or item) an error message starts with, else ``where``."""
-    best = ""
-    for key in bound:
-        if message.startswith(key) and message[len(key) : len(key) + 1] in (" ", "[", "=", ""):
-            best = max(best, key, key=len)
-    if not best:
+def _blame(exc: Exception, bound: Mapping[str, Arg], where: str) -> str:
+    """The place of the parameter (or item) a check failed on, else ``where``.
+
+    Checks raise :class:`ParameterError`, whose ``param`` is ``"name"`` or
+    ``"name[index]"``.
+    """
+    if not isinstance(exc, ParameterError):
         return where
-    arg = bound[best]
-    if message[len(best) : len(best) + 1] == "[":
-        index = message[len(best) + 1 :].split("]", 1)[0]
-        if index.isdigit() and int(index) < len(arg.items):
-            return arg.items[int(index)]
+    name, bracket, rest = exc.param.partition("[")
+    arg = bound.get(name)
+    if arg is None:
+        return where
+    index = rest.split("]", 1)[0]
+    if bracket and index.isdigit() and int(index) < len(arg.items):
+        return arg.items[int(index)]
     return arg.where
 
 
@@ -361,7 +363,7 @@ def from_config(data: Mapping[str, Any]) -> Schedule:
         >>> lf.from_config({"name": "cosine", "steps": -1})
         Traceback (most recent call last):
         ...
-        lrfunc.ConfigError: steps: cosine: steps must be a positive int, got -1
+        lrfunc.ConfigError: steps: cosine: steps must be an int >= 0, got -1
     """
     reader = _Reader()
     try:

@@ -1,54 +1,88 @@
 """Cyclic schedules: one-cycle, cyclic (triangular waves), restarts (SGDR) and ``repeat``.
 
-``onecycle``, ``cyclic`` and ``restarts`` bind their parameters and call the kernel of the
-same name in :mod:`lrfunc.functional`; ``repeat`` is a combinator that runs any finite
-schedule again and again, on the same cycle arithmetic as ``restarts``.
+Each is defined once here: parameters with their checks, the closed form, examples and
+the formula (the kernels of :mod:`lrfunc.functional` derive from them). ``repeat`` is a
+combinator that runs any finite schedule again and again, on the same cycle arithmetic
+(:func:`cycle_position`) as ``restarts``.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import KW_ONLY, dataclass
-from typing import Any, ClassVar
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 
 from . import _ops as ops
-from . import functional as F
-from ._kernel import Kernel
-from ._ops import Tensor, Value
-from ._schedule import KernelSchedule, Schedule
-from ._validate import check_choice, check_length, check_positive, check_real
-from .functional._cyclic import cycle_position
+from ._ops import Value
+from ._schedule import Schedule
+from ._validate import (
+    BOOL,
+    FACTOR,
+    FINITE_SCHEDULE,
+    PERIOD,
+    POSITIVE,
+    ParameterTypeError,
+    ParameterValueError,
+    check_finite_schedule,
+    check_period,
+    check_python_number,
+    check_real,
+    checked,
+    choice,
+    optional,
+    real,
+)
 
-__all__ = ["cyclic", "onecycle", "repeat", "restarts"]
-
-
-def _check_bool(name: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be a bool, got {value!r} ({type(value).__name__})")
-    return value
-
-
-def _check_number(name: str, value: Any) -> None:
-    # Cycle arithmetic (which cycle holds a step) is fixed at construction.
-    if isinstance(value, Tensor):
-        raise TypeError(f"{name} must be a Python number (it sets the cycle lengths), got a tensor")
-
-
-def _check_finite_schedule(name: str, value: Any) -> Schedule:
-    if not isinstance(value, Schedule):
-        raise TypeError(f"{name} must be a Schedule, got {value!r} ({type(value).__name__})")
-    if not isinstance(value.steps, int):
-        raise ValueError(f"{name} must be a finite schedule (steps is an int), got {value!r}")
-    return value
+__all__ = ["cycle_position", "cyclic", "onecycle", "repeat", "restarts"]
 
 
-def _check_cycles(name: str, value: Any) -> int | None:
-    return None if value is None else check_length(name, value)
+# -- cycle arithmetic ----------------------------------------------------------------------
 
 
-def _check_mult(value: Any) -> float:
-    _check_number("mult", value)
-    return check_real("mult", value, low=1.0)
+def _nonzero(denominator: Value) -> Value:
+    """``denominator`` where it is > 0, else 1: a phase of no length divides by nothing."""
+    return ops.where(denominator > 0, denominator, 1.0)
+
+
+def _cycle_start(index: Value, period: Any, mult: float) -> Value:
+    """Step where cycle ``index`` begins: ``period (mult^i - 1) / (mult - 1)``."""
+    if mult == 1.0:
+        return index * period
+    start = period * (ops.pow(mult, index) - 1.0) / (mult - 1.0)
+    if float(mult).is_integer():
+        # The exact start is an integer; rounding removes any ulp a pow() may add.
+        start = ops.floor(start + 0.5)
+    return start
+
+
+def cycle_position(
+    step: Value, period: Any, mult: float = 1.0, cycles: int | None = None
+) -> tuple[Value, Value, Value]:
+    """``(index, local step, length)`` of the cycle that holds ``step``.
+
+    Cycle ``i`` is ``period * mult**i`` steps long. The index comes from a logarithm,
+    then is corrected by one either way with exact comparisons against the cycles'
+    start steps, so no rounding puts a step in the wrong cycle (branch-free on tensors).
+    With ``cycles``, steps past the last cycle stay at its end.
+
+    Examples:
+        >>> from lrfunc._cyclic import cycle_position
+        >>> cycle_position(7, 2, mult=2.0)  # cycles [0, 2), [2, 6), [6, 14)
+        (2.0, 1.0, 8.0)
+    """
+    if cycles is not None:
+        step = ops.minimum(step, _cycle_start(float(cycles), period, mult))
+    if mult == 1.0:
+        index = ops.floor(step / period)
+    else:
+        guess = ops.log(1.0 + step * (mult - 1.0) / period) / math.log(mult)
+        index = ops.maximum(ops.floor(guess), 0.0)
+        index = ops.where(step < _cycle_start(index, period, mult), index - 1.0, index)
+        index = ops.where(step >= _cycle_start(index + 1.0, period, mult), index + 1.0, index)
+    if cycles is not None:
+        index = ops.minimum(index, float(cycles - 1))
+    begin = _cycle_start(index, period, mult)
+    return index, step - begin, _cycle_start(index + 1.0, period, mult) - begin
 
 
 def _total_steps(period: int, mult: float, cycles: int | None) -> int | None:
@@ -59,16 +93,55 @@ def _total_steps(period: int, mult: float, cycles: int | None) -> int | None:
     return math.ceil(period * (mult**cycles - 1.0) / (mult - 1.0))
 
 
+# -- checks ---------------------------------------------------------------------------------
+
+#: ``mult``: a Python number >= 1 (it sets the cycle lengths).
+_MULT = checked(check_python_number(real(1.0)))
+#: ``cycles`` / ``times``: a number of cycles (>= 1), or ``None`` for forever.
+_CYCLES = checked(optional(check_period))
+
+
+def _half_cycle(low_open: bool) -> Any:
+    """``up`` (> 0) or ``down`` (>= 0) of :class:`cyclic`: a Python number of steps,
+    an int when it is integral."""
+
+    def check(name: str, value: Any) -> Any:
+        value = check_real(name, value, low=0.0, low_open=low_open)
+        return int(value) if value.is_integer() else value
+
+    return check_python_number(check)
+
+
+def _check_amplitude(name: str, value: Any) -> Any:
+    if value is not None and not isinstance(value, Schedule):
+        raise ParameterTypeError(
+            name, f"{name} must be a Schedule or None, got {value!r} ({type(value).__name__})"
+        )
+    return value
+
+
+# -- onecycle -------------------------------------------------------------------------------
+
+
+def _phase(k: Value, begin: Value, end: Value, start: Value, stop: Value, how: str) -> Value:
+    """One phase of :class:`onecycle`: from ``start`` at ``begin`` to ``stop`` at ``end``."""
+    pct = ops.minimum(ops.maximum((k - begin) / _nonzero(end - begin), 0.0), 1.0)
+    # torch's OneCycleLR._annealing_cos / _annealing_linear, term for term.
+    if how == "linear":
+        return (stop - start) * pct + start
+    return stop + (start - stop) / 2.0 * (ops.cos(math.pi * pct) + 1.0)
+
+
 @dataclass(frozen=True, repr=False)
-class onecycle(KernelSchedule):
+class onecycle(Schedule):
     """The one-cycle policy (torch's ``OneCycleLR``), as factors of the peak ``base_lr``.
 
     Rises from ``1 / div_factor`` to 1 (the peak) until step ``pct_start * steps - 1``,
     then anneals to ``1 / (div_factor * final_div_factor)`` at step ``steps - 1``, where it
     holds. ``three_phase`` goes back down to ``1 / div_factor`` at step
     ``2 * pct_start * steps - 2`` first (fastai's / torch's three-phase variant). The
-    phase ends are torch's, so ``lf.onecycle(n, ...)(k, max_lr)`` is ``OneCycleLR(opt,
-    max_lr, total_steps=n, ...)``'s lr after ``k`` steps.
+    phase ends are torch's (float) ones, so ``lf.onecycle(n, ...)(k, max_lr)`` is
+    ``OneCycleLR(opt, max_lr, total_steps=n, ...)``'s lr after ``k`` steps.
 
     .. math:: \\mathrm{lr}(k) = b\\,A\\Bigl(v_{j}, v_{j+1},
         \\frac{\\min(k, n - 1) - e_{j}}{e_{j+1} - e_{j}}\\Bigr), \\quad
@@ -79,7 +152,7 @@ class onecycle(KernelSchedule):
     :math:`e = (0, \\, p n - 1, \\, 2 p n - 2, \\, n - 1)` and
     :math:`v = (1/d, \\, 1, \\, 1/d, \\, 1/(d f))` (three), and :math:`j` the first phase
     whose end is :math:`\\ge \\min(k, n - 1)`; ``anneal="linear"`` uses
-    :math:`A(u, v, p) = u + (v - u) p`.
+    :math:`A_{\\mathrm{lin}}(u, v, p) = u + (v - u) p`.
 
     Args:
         steps: total length (torch's ``total_steps``); the last update is ``steps - 1``.
@@ -98,27 +171,49 @@ class onecycle(KernelSchedule):
         0.1
     """
 
-    steps: int
+    steps: int = field(metadata=PERIOD)
     _: KW_ONLY
-    pct_start: float = 0.3
-    div_factor: float = 25.0
-    final_div_factor: float = 1e4
-    anneal: str = "cos"
-    three_phase: bool = False
+    pct_start: float = field(default=0.3, metadata=checked(real(0.0, 1.0)))
+    div_factor: float = field(default=25.0, metadata=POSITIVE)
+    final_div_factor: float = field(default=1e4, metadata=POSITIVE)
+    anneal: str = field(default="cos", metadata=checked(choice("cos", "linear")))
+    three_phase: bool = field(default=False, metadata=BOOL)
 
-    _kernel: ClassVar[Kernel[Any]] = F.onecycle
-
-    def _check(self) -> None:
-        self._set("steps", check_length("steps", self.steps))
-        self._set("pct_start", check_real("pct_start", self.pct_start, low=0.0, high=1.0))
-        self._set("div_factor", check_positive("div_factor", self.div_factor))
-        self._set("final_div_factor", check_positive("final_div_factor", self.final_div_factor))
-        self._set("anneal", check_choice("anneal", self.anneal, ("cos", "linear")))
-        self._set("three_phase", _check_bool("three_phase", self.three_phase))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        steps, anneal = self.steps, self.anneal
+        start = 1.0 / self.div_factor
+        end = start / self.final_div_factor
+        k = ops.minimum(step, steps - 1)
+        first = self.pct_start * steps - 1.0
+        begins: tuple[Value, ...]
+        ends: tuple[Value, ...]
+        if self.three_phase:
+            second = 2.0 * self.pct_start * steps - 2.0
+            begins, ends = (0.0, first, second), (first, second, float(steps - 1))
+            values = (start, 1.0, start, end)
+        else:
+            begins, ends = (0.0, first), (first, float(steps - 1))
+            values = (start, 1.0, end)
+        last = len(ends) - 1
+        # torch takes the first phase whose end is >= k (the last one otherwise).
+        if not isinstance(k, ops.Tensor):
+            # A number step: the where-loop below would pick this phase; evaluate only it.
+            j = last
+            for i in range(last):
+                if k <= ends[i]:
+                    j = i
+                    break
+            return base_lr * _phase(k, begins[j], ends[j], values[j], values[j + 1], anneal)
+        # Build from the last phase back so that earlier phases win.
+        out = _phase(k, begins[last], ends[last], values[last], values[last + 1], anneal)
+        for j in reversed(range(last)):
+            value = _phase(k, begins[j], ends[j], values[j], values[j + 1], anneal)
+            out = ops.where(k <= ends[j], value, out)
+        return base_lr * out
 
 
 @dataclass(frozen=True, repr=False)
-class cyclic(KernelSchedule):
+class cyclic(Schedule):
     """A triangle wave between ``low`` and the peak ``base_lr`` (torch's ``CyclicLR``).
 
     Each cycle rises from ``low`` to 1 over ``up`` steps and falls back over ``down``
@@ -132,6 +227,9 @@ class cyclic(KernelSchedule):
       ``scale_fn`` / ``scale_mode`` as a value that pickles and prints.
       ``amplitude=lf.exp(0.5)`` is ``triangular2``; ``amplitude=lf.exp(gamma),
       amplitude_by="step"`` is ``exp_range``.
+
+    The step within the cycle is computed exactly for integer steps, so no rounding of
+    :math:`k / (u + d)` at huge steps reaches the position in the wave.
 
     .. math:: \\mathrm{lr}(k) = b\\bigl(\\ell + (1 - \\ell)\\, h(x)\\, a\\bigr), \\quad
         c = \\Bigl\\lfloor \\frac{k}{u + d} \\Bigr\\rfloor, \\; x = \\frac{k - c(u + d)}{u + d},
@@ -157,47 +255,54 @@ class cyclic(KernelSchedule):
         [1.0, 0.5, 0.25]
     """
 
-    up: float
+    up: float = field(metadata=checked(_half_cycle(low_open=True)))
     _: KW_ONLY
-    down: float | None = None
-    low: float
-    mode: str = "triangular"
-    gamma: float = 1.0
-    amplitude: Schedule | None = None
-    amplitude_by: str = "cycle"
+    down: float | None = field(default=None, metadata=checked(optional(_half_cycle(False))))
+    low: float = field(metadata=FACTOR)
+    mode: str = field(
+        default="triangular", metadata=checked(choice("triangular", "triangular2", "exp_range"))
+    )
+    gamma: float = field(default=1.0, metadata=POSITIVE)
+    amplitude: Schedule | None = field(default=None, metadata=checked(_check_amplitude))
+    amplitude_by: str = field(default="cycle", metadata=checked(choice("cycle", "step")))
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.cyclic
+    steps = None
 
-    def _check(self) -> None:
-        for name in ("up", "down"):
-            value = getattr(self, name)
-            if value is None:
-                continue
-            _check_number(name, value)
-            value = check_real(name, value, low=0.0, low_open=name == "up")
-            self._set(name, int(value) if value.is_integer() else value)
-        self._set("low", check_real("low", self.low, low=0.0))
-        modes = ("triangular", "triangular2", "exp_range")
-        self._set("mode", check_choice("mode", self.mode, modes))
-        self._set("gamma", check_positive("gamma", self.gamma))
-        by = check_choice("amplitude_by", self.amplitude_by, ("cycle", "step"))
-        self._set("amplitude_by", by)
+    def check(self) -> None:
+        if self.amplitude is not None and self.mode != "triangular":
+            raise ParameterValueError(
+                "amplitude",
+                f"give mode or amplitude, not both: mode={self.mode!r} with "
+                f"amplitude={self.amplitude!r}",
+            )
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        up = self.up
+        down = up if self.down is None else self.down
+        total = up + down
+        ratio = up / total
+        cycle = ops.floor(step / total)
+        # The step within the cycle is exact for integer steps: no rounding of k / (u + d)
+        # at huge steps reaches the position in the wave.
+        x = ops.clamp((step - cycle * total) / total, 0.0, 1.0)
+        rise = x / ratio
+        fall = (1.0 - x) / _nonzero(1.0 - ratio)
+        height = ops.where(x <= ratio, rise, fall)
+        amp: Value
         if self.amplitude is not None:
-            if not isinstance(self.amplitude, Schedule):
-                raise TypeError(
-                    f"amplitude must be a Schedule or None, got {self.amplitude!r} "
-                    f"({type(self.amplitude).__name__})"
-                )
-            if self.mode != "triangular":
-                raise ValueError(
-                    f"give mode or amplitude, not both: mode={self.mode!r} with "
-                    f"amplitude={self.amplitude!r}"
-                )
+            at = cycle if self.amplitude_by == "cycle" else step
+            amp = self.amplitude.formula(at, 1.0)
+        elif self.mode == "triangular2":
+            amp = ops.pow(0.5, cycle)
+        elif self.mode == "exp_range":
+            amp = ops.pow(self.gamma, step)
+        else:
+            amp = 1.0
+        return base_lr * (self.low + (1.0 - self.low) * height * amp)
 
 
 @dataclass(frozen=True, repr=False)
-class restarts(KernelSchedule):
+class restarts(Schedule):
     """Cosine annealing with warm restarts (SGDR; torch's ``CosineAnnealingWarmRestarts``).
 
     The first cycle lasts ``period`` steps, each next one ``mult`` times longer (a float
@@ -208,14 +313,16 @@ class restarts(KernelSchedule):
     cycle). After ``cycles`` cycles it holds the last value.
 
     The cycle that holds a step is found with a logarithm and then corrected with exact
-    comparisons against the cycles' start steps, so it is right at every boundary, for
-    Python ints and for int64 tensor steps alike.
+    comparisons against the cycles' start steps (:func:`cycle_position`), so it is right
+    at every boundary, for Python ints and for int64 tensor steps alike.
 
     .. math:: \\mathrm{lr}(k) = b\\left(e + (p_i - e)\\,
         s\\!\\left(\\frac{k - S_i}{L_i}\\right)\\right), \\quad
         p_i = \\delta^i \\text{ or } e + (1 - e)\\delta^i, \\quad
         S_i = T\\frac{\\mu^i - 1}{\\mu - 1} \\le k < S_{i+1}, \\;
         L_i = S_{i+1} - S_i, \\; s(p) = \\tfrac{1}{2}(1 + \\cos \\pi p)
+
+    (:math:`S_i = T i` when :math:`\\mu = 1`.)
 
     Args:
         period: length of the first cycle (torch's ``T_0``).
@@ -240,31 +347,36 @@ class restarts(KernelSchedule):
         >>> sched = lf.restarts(4, decay=0.5, cycles=2, shape=lf.linear(4))
         >>> [sched(k) for k in (0, 2, 4, 6, 8, 100)]
         [1.0, 0.5, 0.5, 0.25, 0.0, 0.0]
+        >>> sched.steps
+        8
     """
 
-    period: int
+    period: int = field(metadata=checked(check_python_number(check_period)))
     _: KW_ONLY
-    mult: float = 1.0
-    decay: float = 1.0
-    end: float = 0.0
-    cycles: int | None = None
-    shape: Schedule | None = None
-    decay_mode: str = "peak"
+    mult: float = field(default=1.0, metadata=_MULT)
+    decay: float = field(default=1.0, metadata=POSITIVE)
+    end: float = field(default=0.0, metadata=FACTOR)
+    cycles: int | None = field(default=None, metadata=_CYCLES)
+    shape: Schedule | None = field(default=None, metadata=checked(optional(check_finite_schedule)))
+    decay_mode: str = field(default="peak", metadata=checked(choice("peak", "amplitude")))
 
-    _kernel: ClassVar[Kernel[Any]] = F.restarts
+    def check(self) -> None:
+        object.__setattr__(self, "steps", _total_steps(self.period, self.mult, self.cycles))
 
-    def _check(self) -> None:
-        _check_number("period", self.period)
-        self._set("period", check_length("period", self.period))
-        self._set("mult", _check_mult(self.mult))
-        self._set("decay", check_positive("decay", self.decay))
-        self._set("end", check_real("end", self.end, low=0.0))
-        self._set("cycles", _check_cycles("cycles", self.cycles))
-        if self.shape is not None:
-            _check_finite_schedule("shape", self.shape)
-        modes = ("peak", "amplitude")
-        self._set("decay_mode", check_choice("decay_mode", self.decay_mode, modes))
-        self._set("steps", _total_steps(self.period, self.mult, self.cycles))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        index, local, length = cycle_position(step, self.period, self.mult, self.cycles)
+        shape = self.shape
+        if shape is None:
+            share = 0.5 * (1.0 + ops.cos(math.pi * ops.clamp(local / length, 0.0, 1.0)))
+        else:
+            n = shape.steps
+            assert isinstance(n, int)  # checked at construction
+            # local * n / L, not (local / L) * n: exact whenever the result is an integer.
+            share = shape.formula(ops.clamp(local * n / length, 0.0, n), 1.0)
+        end = self.end
+        height = ops.pow(self.decay, index)
+        height = (1.0 - end) * height if self.decay_mode == "amplitude" else height - end
+        return base_lr * (end + height * share)
 
 
 @dataclass(frozen=True, repr=False)
@@ -294,23 +406,19 @@ class repeat(Schedule):
         8
     """
 
-    schedule: Schedule
-    times: int | None = None
+    schedule: Schedule = field(metadata=FINITE_SCHEDULE)
+    times: int | None = field(default=None, metadata=_CYCLES)
     _: KW_ONLY
-    mult: float = 1.0
-    decay: float = 1.0
+    mult: float = field(default=1.0, metadata=_MULT)
+    decay: float = field(default=1.0, metadata=POSITIVE)
 
-    def __post_init__(self) -> None:
-        schedule = _check_finite_schedule("schedule", self.schedule)
-        object.__setattr__(self, "times", _check_cycles("times", self.times))
-        object.__setattr__(self, "mult", _check_mult(self.mult))
-        object.__setattr__(self, "decay", check_positive("decay", self.decay))
-        steps = _total_steps(schedule.steps, self.mult, self.times)  # type: ignore[arg-type]
+    def check(self) -> None:
+        steps = _total_steps(self.schedule.steps, self.mult, self.times)  # type: ignore[arg-type]
         object.__setattr__(self, "steps", steps)
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
+    def formula(self, step: Value, base_lr: Any) -> Value:
         n = self.schedule.steps
         index, local, length = cycle_position(step, n, self.mult, self.times)
         # local * n / L, not (local / L) * n: exact whenever the result is an integer.
         inner = ops.clamp(local * n / length, 0.0, n)  # type: ignore[operator]
-        return self.schedule._eval(inner, base_lr) * ops.pow(self.decay, index)
+        return self.schedule.formula(inner, base_lr) * ops.pow(self.decay, index)

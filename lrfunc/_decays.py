@@ -1,35 +1,65 @@
 """The decay catalogue: inverse square root and Noam, REX, tanh (timm), piecewise
 interpolation, inverse-time decay (Keras) and the k-decay time warp.
 
-Each schedule binds its parameters and calls the kernel of the same name in
-:mod:`lrfunc.functional`; the constructor validates the parameters.
+Each is defined once here: parameters with their checks, the closed form, examples and
+the formula (the kernels of :mod:`lrfunc.functional` derive from them).
 """
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
-from typing import Any, ClassVar
+import math
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 
 from . import _ops as ops
-from . import functional as F
-from ._kernel import Kernel
+from ._basic import progress, ramp
 from ._ops import Value
-from ._schedule import KernelSchedule, Schedule
+from ._schedule import Schedule
 from ._validate import (
+    BOOL,
+    FACTOR,
+    FACTORS,
+    LENGTH,
+    PERIOD,
+    POSITIVE,
+    ParameterValueError,
     check_boundaries,
-    check_choice,
-    check_factor,
-    check_length,
-    check_nonnegative_int,
+    check_every,
     check_positive,
-    check_real,
+    check_schedule,
+    checked,
+    choice,
+    optional,
+    real,
 )
 
 __all__ = ["interpolate", "inverse_sqrt", "inverse_time", "kdecay", "noam", "rex", "tanh"]
 
 
+def _check_points(name: str, value: Any) -> tuple[int, ...]:
+    """The steps of :class:`interpolate`: at least two, strictly increasing, ``>= 0``."""
+    boundaries = check_boundaries(name, value, allow_zero=True)
+    if len(boundaries) < 2:
+        raise ParameterValueError(
+            name, f"{name} must have at least 2 entries, got {list(boundaries)}"
+        )
+    return boundaries
+
+
+def _check_finite(name: str, value: Any) -> Schedule:
+    """The schedule :class:`kdecay` warps: a finite one."""
+    check_schedule(name, value)
+    if not isinstance(value.steps, int):
+        raise ParameterValueError(
+            name,
+            f"kdecay needs a finite schedule (steps an int), got {value!r} "
+            f"with steps={value.steps!r}",
+        )
+    return value
+
+
 @dataclass(frozen=True, repr=False)
-class inverse_sqrt(KernelSchedule):
+class inverse_sqrt(Schedule):
     """A linear warmup to the peak, then decay as ``1 / sqrt(step)`` (fairseq's and HF's
     ``inverse_sqrt``).
 
@@ -53,35 +83,43 @@ class inverse_sqrt(KernelSchedule):
         >>> sched = lf.inverse_sqrt(4, start=0.0)
         >>> [sched(k) for k in (0, 2, 4, 16, 64)]
         [0.0, 0.5, 1.0, 0.5, 0.25]
+        >>> lf.inverse_sqrt(0, timescale=10)(30)
+        0.5
     """
 
-    warmup: int
+    warmup: int = field(metadata=LENGTH)
     _: KW_ONLY
-    timescale: float | None = None
-    start: float | None = None
+    timescale: float | None = field(default=None, metadata=checked(optional(check_positive)))
+    start: float | None = field(default=None, metadata=checked(optional(real(0.0, 1.0))))
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.inverse_sqrt
+    steps = None
 
-    def _check(self) -> None:
-        self._set("warmup", check_nonnegative_int("warmup", self.warmup))
-        if self.timescale is not None:
-            self._set("timescale", check_positive("timescale", self.timescale))
-        elif self.warmup == 0:
-            raise ValueError("inverse_sqrt with warmup=0 needs a timescale > 0, got None")
-        if self.start is not None:
-            self._set("start", check_real("start", self.start, low=0.0, high=1.0))
+    def check(self) -> None:
+        if self.timescale is None and self.warmup == 0:
+            raise ParameterValueError(
+                "timescale", "inverse_sqrt with warmup=0 needs a timescale > 0, got None"
+            )
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        warmup = self.warmup
+        tau = warmup if self.timescale is None else self.timescale
+        out = ops.sqrt(tau / (ops.maximum(step, warmup) - warmup + tau))
+        if warmup > 0:
+            start = 1.0 / (warmup + 1) if self.start is None else self.start
+            up = ramp(progress(step, warmup), start, "linear")
+            out = ops.where(step < warmup, up, out)
+        return base_lr * out
 
 
 @dataclass(frozen=True, repr=False)
-class noam(KernelSchedule):
+class noam(Schedule):
     """The Transformer paper's schedule (Vaswani et al. 2017); ``base_lr`` is its scale.
 
     ``d_model ** -0.5 * min(n ** -0.5, n * warmup ** -1.5)`` with the paper's 1-based
-    update number ``n = step + 1``: the first update gets ``d_model ** -0.5 * warmup **
-    -1.5`` (never 0) and the peak ``(d_model * warmup) ** -0.5`` is reached at ``step =
-    warmup - 1``. The Annotated Transformer's ``rate(max(step, 1))`` (its ``step == 0``
-    special case under ``LambdaLR``) is ``lf.shift(lf.noam(d, w), 1)``.
+    update number ``n = step + 1`` (its ``step_num``): the first update gets ``d_model **
+    -0.5 * warmup ** -1.5`` (never 0) and the peak ``(d_model * warmup) ** -0.5`` is
+    reached at ``step = warmup - 1``. The Annotated Transformer's ``rate(max(step, 1))``
+    (its ``step == 0`` special case under ``LambdaLR``) is ``lf.shift(lf.noam(d, w), 1)``.
 
     .. math:: \\mathrm{lr}(k) = b \\, d^{-1/2} \\min\\left(n^{-1/2}, n w^{-3/2}\\right),
         \\quad n = k + 1
@@ -95,28 +133,34 @@ class noam(KernelSchedule):
         >>> sched = lf.noam(512, 4000)
         >>> round(sched(3999, 2.0) / (2.0 * (512 * 4000) ** -0.5), 12)
         1.0
+        >>> [round(lf.noam(512, 4)(k) * 512**0.5, 6) for k in (0, 3, 15)]
+        [0.125, 0.5, 0.25]
     """
 
-    d_model: int
-    warmup: int
+    d_model: int = field(metadata=PERIOD)
+    warmup: int = field(metadata=PERIOD)
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.noam
+    steps = None
 
-    def _check(self) -> None:
-        self._set("d_model", check_length("d_model", self.d_model))
-        self._set("warmup", check_length("warmup", self.warmup))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        n = step + 1.0
+        scale = self.d_model**-0.5
+        return base_lr * scale * ops.minimum(1.0 / ops.sqrt(n), n * self.warmup**-1.5)
 
 
 @dataclass(frozen=True, repr=False)
-class rex(KernelSchedule):
-    """REX decay from 1 to ``end`` over ``steps`` updates (Chen et al. 2021).
+class rex(Schedule):
+    """REX decay from 1 to ``end`` over ``steps`` updates (Chen et al. 2021, "REX:
+    Revisiting Budgeted Training").
+
+    With the remaining fraction :math:`z = 1 - \\min(k, n)/n`, the factor is
+    :math:`z / (1/2 + z/2)`: flat at first, steep at the end.
 
     .. math:: \\mathrm{lr}(k) = b \\left(e + (1 - e) \\frac{2 z}{1 + z}\\right), \\quad
         z = 1 - \\frac{\\min(k, n)}{n}
 
     Args:
-        steps: length of the decay.
+        steps: length of the decay (``0``: ``end`` from the start).
         end: final factor (``>= 0``).
 
     Examples:
@@ -125,67 +169,69 @@ class rex(KernelSchedule):
         [1.0, 0.8571, 0.6667, 0.4, 0.0, 0.0]
     """
 
-    steps: int
+    steps: int = field(metadata=LENGTH)
     _: KW_ONLY
-    end: float = 0.0
+    end: float = field(default=0.0, metadata=FACTOR)
 
-    _kernel: ClassVar[Kernel[Any]] = F.rex
-
-    def _check(self) -> None:
-        self._set("steps", check_length("steps", self.steps))
-        self._set("end", check_factor("end", self.end))
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        z = 1.0 - progress(step, self.steps)
+        return base_lr * (self.end + (1.0 - self.end) * (2.0 * z / (1.0 + z)))
 
 
 @dataclass(frozen=True, repr=False)
-class tanh(KernelSchedule):
-    """timm's tanh decay (``TanhLRScheduler``, one cycle) from 1 to ``end``.
+class tanh(Schedule):
+    """timm's tanh decay (``TanhLRScheduler``, one cycle; Hsueh et al. 2019) from 1 to
+    ``end``.
 
     The curve is ``(1 - tanh(lower * (1 - p) + upper * p)) / 2`` for ``p = step / steps``;
     as in timm it starts a hair below 1 and the value is exactly ``end`` from step
-    ``steps`` on.
+    ``steps`` on (the curve itself stops at ``0.5 (1 - tanh(upper))``, about 0.25 % of
+    the peak above ``end`` for the defaults).
 
     .. math:: \\mathrm{lr}(k) = b \\left(e + \\frac{1 - e}{2}
         \\left(1 - \\tanh\\bigl(l (1 - p) + u p\\bigr)\\right)\\right) \\text{ for } k < n,
         \\quad b e \\text{ for } k \\ge n
 
     Args:
-        steps: length of the decay (timm's ``t_initial``).
+        steps: length of the decay (timm's ``t_initial``; ``0``: ``end`` from the start).
         end: final factor (``>= 0``; timm's ``lr_min / base_lr``).
         lower: tanh argument at step 0 (timm's ``lb``).
         upper: tanh argument at the end, ``> lower`` (timm's ``ub``).
 
     Examples:
         >>> import lrfunc as lf
-        >>> [round(lf.tanh(10)(k), 4) for k in (0, 7, 10)]
-        [1.0, 0.5, 0.0]
+        >>> [round(lf.tanh(10)(k), 4) for k in (0, 5, 7, 9, 10)]
+        [1.0, 0.982, 0.5, 0.018, 0.0]
     """
 
-    steps: int
+    steps: int = field(metadata=LENGTH)
     _: KW_ONLY
-    end: float = 0.0
-    lower: float = -7.0
-    upper: float = 3.0
+    end: float = field(default=0.0, metadata=FACTOR)
+    lower: float = field(default=-7.0, metadata=checked(real()))
+    upper: float = field(default=3.0, metadata=checked(real()))
 
-    _kernel: ClassVar[Kernel[Any]] = F.tanh
+    def check(self) -> None:
+        lower, upper = self.lower, self.upper
+        if isinstance(lower, float) and isinstance(upper, float) and lower >= upper:
+            raise ParameterValueError(
+                "upper", f"lower must be < upper, got lower={lower!r} and upper={upper!r}"
+            )
 
-    def _check(self) -> None:
-        self._set("steps", check_length("steps", self.steps))
-        self._set("end", check_factor("end", self.end))
-        self._set("lower", check_real("lower", self.lower))
-        self._set("upper", check_real("upper", self.upper))
-        if isinstance(self.lower, float) and isinstance(self.upper, float):
-            if self.lower >= self.upper:
-                raise ValueError(
-                    f"lower must be < upper, got lower={self.lower!r} and upper={self.upper!r}"
-                )
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        p = progress(step, self.steps)
+        end, lower, upper = self.end, self.lower, self.upper
+        curve = end + (1.0 - end) * 0.5 * (1.0 - ops.tanh(lower * (1.0 - p) + upper * p))
+        return base_lr * ops.where(step < self.steps, curve, end)
 
 
 @dataclass(frozen=True, repr=False)
-class interpolate(KernelSchedule):
+class interpolate(Schedule):
     """Through the points ``(boundaries[i], values[i])``, linear or cosine in between.
 
     Before the first point the first value holds, after the last point the last value
-    (the schedule's length is the last boundary).
+    (the schedule's length is the last boundary). ``shape="cosine"`` joins neighbouring
+    points with half a cosine (flat at each point), like optax's
+    ``piecewise_interpolate_schedule("cosine", ...)``.
 
     .. math:: \\mathrm{lr}(k) = b \\left(v_i + (v_{i+1} - v_i)\\, s\\!\\left(
         \\frac{k - t_i}{t_{i+1} - t_i}\\right)\\right), \\quad t_i \\le k < t_{i+1}
@@ -206,32 +252,36 @@ class interpolate(KernelSchedule):
         0.8536
     """
 
-    boundaries: tuple[int, ...]
-    values: tuple[float, ...]
+    boundaries: tuple[int, ...] = field(metadata=checked(_check_points))
+    values: tuple[float, ...] = field(metadata=FACTORS)
     _: KW_ONLY
-    shape: str = "linear"
+    shape: str = field(default="linear", metadata=checked(choice("linear", "cosine")))
 
-    _kernel: ClassVar[Kernel[Any]] = F.interpolate
-
-    def _check(self) -> None:
-        boundaries = check_boundaries("boundaries", self.boundaries, allow_zero=True)
-        if len(boundaries) < 2:
-            raise ValueError(f"boundaries must have at least 2 entries, got {list(boundaries)}")
-        self._set("boundaries", boundaries)
-        if isinstance(self.values, (str, bytes)) or not hasattr(self.values, "__iter__"):
-            raise TypeError(f"values must be a sequence of numbers, got {self.values!r}")
-        values = tuple(check_factor(f"values[{i}]", v) for i, v in enumerate(self.values))
-        if len(values) != len(boundaries):
-            raise ValueError(
-                f"values must have len(boundaries) = {len(boundaries)} entries, got {len(values)}"
+    def check(self) -> None:
+        if len(self.values) != len(self.boundaries):
+            raise ParameterValueError(
+                "values",
+                f"values must have len(boundaries) = {len(self.boundaries)} entries, "
+                f"got {len(self.values)}",
             )
-        self._set("values", values)
-        self._set("shape", check_choice("shape", self.shape, ("linear", "cosine")))
-        object.__setattr__(self, "steps", boundaries[-1])
+        object.__setattr__(self, "steps", self.boundaries[-1])
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        boundaries, values = self.boundaries, self.values
+        out: Value = values[0]
+        for i in range(len(boundaries) - 1):
+            t0, t1, v0, v1 = boundaries[i], boundaries[i + 1], values[i], values[i + 1]
+            p = ops.minimum(ops.maximum(step - t0, 0.0), t1 - t0) / (t1 - t0)
+            if self.shape == "cosine":
+                p = 0.5 * (1.0 - ops.cos(math.pi * p))
+            out = ops.where(step >= t0, v0 + (v1 - v0) * p, out)
+        # The last point exactly, not v0 + (v1 - v0) * 1 (one rounding away from it).
+        out = ops.where(step >= boundaries[-1], values[-1], out)
+        return base_lr * out
 
 
 @dataclass(frozen=True, repr=False)
-class inverse_time(KernelSchedule):
+class inverse_time(Schedule):
     """Inverse-time decay (Keras ``InverseTimeDecay``): ``1 / (1 + rate * step / every)``.
 
     .. math:: \\mathrm{lr}(k) = \\frac{b}{1 + r \\, p}, \\quad
@@ -246,24 +296,22 @@ class inverse_time(KernelSchedule):
         >>> import lrfunc as lf
         >>> [lf.inverse_time(1.0, every=2)(k) for k in (0, 2, 6)]
         [1.0, 0.5, 0.25]
+        >>> round(lf.inverse_time(0.5, every=2, staircase=True)(3), 4)
+        0.6667
     """
 
-    rate: float
+    rate: float = field(metadata=FACTOR)
     _: KW_ONLY
-    every: float = 1
-    staircase: bool = False
+    every: float = field(default=1, metadata=checked(check_every))
+    staircase: bool = field(default=False, metadata=BOOL)
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.inverse_time
+    steps = None
 
-    def _check(self) -> None:
-        self._set("rate", check_factor("rate", self.rate))
-        every = check_positive("every", self.every)
-        if isinstance(every, float) and every.is_integer():
-            every = int(every)
-        self._set("every", every)
-        if not isinstance(self.staircase, bool):
-            raise TypeError(f"staircase must be a bool, got {self.staircase!r}")
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        p = step / self.every
+        if self.staircase:
+            p = ops.floor(p)
+        return base_lr / (1.0 + self.rate * p)
 
 
 @dataclass(frozen=True, repr=False)
@@ -288,22 +336,14 @@ class kdecay(Schedule):
         [1.0, 0.9375, 0.75, 0.4375, 0.0, 0.0]
     """
 
-    schedule: Schedule
-    k: float
+    schedule: Schedule = field(metadata=checked(_check_finite))
+    k: float = field(metadata=POSITIVE)
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.schedule, Schedule):
-            raise TypeError(f"schedule must be a Schedule, got {self.schedule!r}")
-        if not isinstance(self.schedule.steps, int):
-            raise ValueError(
-                f"kdecay needs a finite schedule (steps an int), got {self.schedule!r} "
-                "with steps=None"
-            )
-        object.__setattr__(self, "k", check_positive("k", self.k))
+    def check(self) -> None:
         object.__setattr__(self, "steps", self.schedule.steps)
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
+    def formula(self, step: Value, base_lr: Any) -> Value:
         n = self.schedule.steps
         assert isinstance(n, int)
-        warped = n * ops.pow(ops.minimum(step, n) / n, self.k)
-        return self.schedule._eval(warped, base_lr)
+        warped = n * ops.pow(progress(step, n), self.k)
+        return self.schedule.formula(warped, base_lr)

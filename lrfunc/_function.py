@@ -7,15 +7,23 @@ This is what torch's ``LambdaLR`` does (``lr = base_lr * fn(step)``), so
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import KW_ONLY, dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from . import _ops as ops
 from ._ops import Value
 from ._schedule import Schedule
-from ._validate import check_length
+from ._validate import ParameterTypeError, check_length, checked, optional
 
 __all__ = ["from_function"]
+
+
+def _check_callable(name: str, value: Any) -> Any:
+    if not callable(value):
+        raise ParameterTypeError(
+            name, f"{name} must be callable, got {value!r} ({type(value).__name__})"
+        )
+    return value
 
 
 @dataclass(frozen=True, repr=False)
@@ -31,7 +39,8 @@ class from_function(Schedule):
     inside ``fn``: the compile, vmap and grad promises hold only as far as ``fn`` keeps
     them.
 
-    With ``steps`` the schedule has that length and past it holds ``fn(steps)``.
+    With ``steps`` the schedule has that length and past it holds ``fn(steps)``
+    (``steps=0``: ``fn(0)`` throughout).
 
     Two of these are equal when they wrap the same function object; they pickle when
     ``fn`` does (module-level functions do, lambdas do not).
@@ -43,7 +52,8 @@ class from_function(Schedule):
         steps: optional length; past it the value holds.
 
     Raises:
-        TypeError: ``fn`` is not callable, or ``steps`` is not a positive int.
+        TypeError: ``fn`` is not callable, or ``steps`` is not an int.
+        ValueError: a negative ``steps``.
 
     Examples:
         >>> import torch, lrfunc as lf
@@ -60,17 +70,11 @@ class from_function(Schedule):
         0.5
     """
 
-    fn: Callable[[Any], Any]
+    fn: Callable[[Any], Any] = field(metadata=checked(_check_callable))
     _: KW_ONLY
-    steps: int | None = None
+    steps: int | None = field(default=None, metadata=checked(optional(check_length)))
 
-    def __post_init__(self) -> None:
-        if not callable(self.fn):
-            raise TypeError(f"fn must be callable, got {self.fn!r} ({type(self.fn).__name__})")
-        if self.steps is not None:
-            object.__setattr__(self, "steps", check_length("steps", self.steps))
-
-    def _eval(self, step: Value, base_lr: Any) -> Value:
+    def formula(self, step: Value, base_lr: Any) -> Value:
         if self.steps is not None:
             step = ops.minimum(step, self.steps)
         return base_lr * self.fn(step)

@@ -4,13 +4,13 @@
 
 from __future__ import annotations
 
-import dataclasses
+import math
 from typing import Any
 
 import torch
 
-from ._combinators import chain, shift, stretch
 from ._schedule import Schedule
+from ._tree import joins, walk
 
 __all__ = ["plot", "sample", "switches"]
 
@@ -31,41 +31,15 @@ def sample(sched: Schedule, steps: list[int], base_lr: float = 1.0) -> list[floa
 def switches(sched: Schedule, *, limit: int = 64) -> list[int]:
     """Global steps where a phase of ``sched`` starts or ends, ascending.
 
-    Chains contribute the starts of their pieces and finite schedules their end; shifts
-    and stretches move the steps of what they wrap; other combinators pass them through.
+    The joins of the tree (:func:`lrfunc.joins`) and the end of every finite schedule in
+    it, placed on ``sched``'s time axis (:func:`lrfunc.walk`).
     """
-    found: set[float] = set()
-
-    def visit(s: Schedule, offset: float, factor: float) -> None:
-        if len(found) > limit * 4:
-            return
-        if isinstance(s.steps, int):
-            found.add(offset + factor * s.steps)
-        if isinstance(s, chain):
-            starts = (0, *s.starts)  # type: ignore[attr-defined]
-            for start, piece in zip(starts, s.schedules, strict=True):
-                if start:
-                    found.add(offset + factor * start)
-                visit(piece, offset + factor * start, factor)
-            return
-        if isinstance(s, shift):
-            if s.by > 0:  # it holds its first value until then
-                found.add(offset + factor * s.by)
-            visit(s.schedule, offset + factor * s.by, factor)
-            return
-        if isinstance(s, stretch):
-            if isinstance(s.factor, float):
-                visit(s.schedule, offset, factor * s.factor)
-            return
-        if dataclasses.is_dataclass(s):
-            for field in dataclasses.fields(s):
-                value = getattr(s, field.name)
-                for inner in value if isinstance(value, tuple) else (value,):  # type: ignore[union-attr]
-                    if isinstance(inner, Schedule):
-                        visit(inner, offset, factor)
-
-    visit(sched, 0.0, 1.0)
-    return sorted({round(k) for k in found if k > 0})[:limit]
+    found: set[float] = {join.step for join in joins(sched)}
+    for placed in walk(sched, limit=limit * 4):
+        steps = placed.schedule.steps
+        if isinstance(steps, int):
+            found.add(placed.start + placed.scale * steps)
+    return sorted({round(k) for k in found if 0 < k < math.inf})[:limit]
 
 
 def plot(

@@ -1,27 +1,33 @@
 """The ``Schedule`` type: an immutable value that maps a step to a learning rate.
 
-Concrete schedules are frozen dataclasses whose fields are their parameters. This base
-gives them the call convention (see :mod:`lrfunc._step`), a ``repr`` that reads like the
-expression that built them, and the arithmetic that composes them (``a * b``,
-``a * 0.5``).
+A schedule is defined once, as a frozen dataclass: its fields are its parameters (each
+field declares its check in its metadata, see :mod:`lrfunc._validate`), its docstring
+holds the closed form and the examples, and its :meth:`Schedule.formula` is the one
+formula, shared by the number path and the tensor path through :mod:`lrfunc._ops`. The
+kernel of the same name in :mod:`lrfunc.functional` is derived from the class.
+
+This base gives every schedule the call convention (see :mod:`lrfunc._step`), a ``repr``
+that reads like the expression that built it, its place in the tree (:meth:`children`)
+and the arithmetic that composes schedules (``a * b``, ``a * 0.5``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
-import types
-from collections.abc import Callable
+import inspect
+import math
 from numbers import Real
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import torch
 
-from ._kernel import Kernel
 from ._ops import Tensor, Value
 from ._step import evaluate
+from ._validate import run_checks
 
-__all__ = ["KernelSchedule", "Schedule", "format_value"]
+__all__ = ["Child", "Schedule", "format_value"]
 
 
 def format_value(value: Any) -> str:
@@ -37,6 +43,28 @@ def _differs(value: Any, default: Any) -> bool:
     return bool(value != default) or type(value) is not type(default)
 
 
+@dataclasses.dataclass(frozen=True)
+class Child:
+    """A schedule inside another, and how the parent's time reaches it.
+
+    For parent steps ``k`` in ``[start, end)`` the child is evaluated at its own step
+    ``(k - start) / scale``. ``timed=False`` says the parent reaches the child through
+    some other map of time (a restart, a warp, a cooldown's branch point): walkers still
+    see the child, but cannot place its joins on the parent's time axis.
+
+    Examples:
+        >>> import lrfunc as lf
+        >>> [(c.schedule, c.start, c.end) for c in lf.chain(lf.warmup(5), lf.cosine(10)).children()]
+        [(warmup(5), 0, 5), (cosine(10), 5, inf)]
+    """
+
+    schedule: Schedule
+    start: float = 0
+    end: float = math.inf
+    scale: float = 1.0
+    timed: bool = True
+
+
 class Schedule:
     """A learning-rate schedule: ``sched(step, base_lr=1.0) -> lr``.
 
@@ -47,6 +75,13 @@ class Schedule:
     Calling a schedule with a Python number gives a Python float, computed with
     :mod:`math`; calling it with a tensor gives a tensor on the same device, computed
     branch-free (no host sync), broadcast with ``base_lr``.
+
+    **Writing your own.** Subclass ``Schedule`` as a frozen dataclass, declare the
+    parameters as fields (a check in a field's metadata, e.g. ``metadata=lf.checks.FACTOR``,
+    runs at construction), and write :meth:`formula` with the helpers of
+    :mod:`lrfunc.ops` so that it works on numbers and on tensors. Set ``steps`` (a field,
+    a class attribute or a property) when the schedule has a length. See
+    ``CONTRIBUTING.md`` and ``docs/testing.md``.
 
     Examples:
         >>> import torch, lrfunc as lf
@@ -60,11 +95,61 @@ class Schedule:
     """
 
     if TYPE_CHECKING:
-        # Each schedule sets it: a dataclass field, a ClassVar None, or at construction.
+        # Each schedule sets it: a dataclass field, a class attribute, or in check().
         steps: int | None
 
     #: Name of a field that holds positional ``*args`` (``chain(*schedules)``), if any.
     _varargs: ClassVar[str | None] = None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # A misspelt keyword gets a hint ("did you mean 'end'?") instead of the bare
+        # TypeError of the generated __init__.
+        # Not while compiling: the hint is for people at a prompt, and Dynamo traces plainly.
+        known = None if torch.compiler.is_compiling() else _parameters(cls)
+        for keyword in kwargs:
+            if known is not None and keyword not in known:
+                raise TypeError(
+                    f"{cls.__name__}() got an unexpected keyword argument {keyword!r}"
+                    f"{unknown_keyword_hint(cls, keyword)}"
+                )
+        return super().__new__(cls)
+
+    def __post_init__(self) -> None:
+        run_checks(self)
+        self.check()
+
+    def check(self) -> None:
+        """Rules that relate several fields (the fields' own checks have run already).
+
+        Raise :class:`lrfunc.ParameterValueError` naming the parameter to blame.
+        """
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        """The schedule's formula, for a step already put through the step convention.
+
+        ``step`` is a Python number ``>= 0`` (number path) or a float tensor with no
+        negative values (tensor path); ``base_lr`` is a number or a tensor. Write it once
+        with :mod:`lrfunc.ops` (``ops.where``, ``ops.minimum``, ``ops.cos``...), which use
+        :mod:`math` on numbers and branch-free torch ops on tensors. Combinators call their
+        children's ``formula`` with local time.
+        """
+        raise NotImplementedError(f"{type(self).__name__} does not define formula()")
+
+    def children(self) -> tuple[Child, ...]:
+        """The schedules inside this one, each with how this schedule's time reaches it.
+
+        By default every field that holds a schedule (or a tuple of schedules) is a child
+        reached through a map of time that walkers cannot follow (``timed=False``);
+        combinators that move time affinely (``chain``, ``shift``, ``stretch``) or not at
+        all (``product``, ``scale``, ``clip``) say so.
+        """
+        found: list[Child] = []
+        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            for item in value if isinstance(value, tuple) else (value,):  # type: ignore[union-attr]
+                if isinstance(item, Schedule):
+                    found.append(Child(item, timed=False))
+        return tuple(found)
 
     def __call__(self, step: Any, base_lr: Any = 1.0) -> Any:
         """The learning rate used by the ``step``-th optimizer update (counting from 0).
@@ -83,11 +168,7 @@ class Schedule:
                 negative or non-finite number ``base_lr``.
             TypeError: a ``step`` that is neither a real number nor a tensor.
         """
-        return evaluate(self._eval, step, base_lr)
-
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        """The formula, for a step already put through the step convention."""
-        raise NotImplementedError
+        return evaluate(self.formula, step, base_lr)
 
     # -- composition -------------------------------------------------------------------
 
@@ -120,58 +201,21 @@ class Schedule:
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
-class KernelSchedule(Schedule):
-    """A schedule that binds its dataclass fields as the keyword parameters of a kernel.
-
-    Subclasses are frozen dataclasses that name their kernel in ``_kernel`` and check and
-    normalise their fields in ``_check`` (called once, at construction).
-    """
-
-    _kernel: ClassVar[Kernel[Any]]
-
-    def __post_init__(self) -> None:
-        self._check()
-        params = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # type: ignore[arg-type]
-        object.__setattr__(self, "_params", params)
-        object.__setattr__(self, "_formula", _bind(self._kernel.raw, params))
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = self.__dict__.copy()
-        del state["_formula"]  # a function made here: rebuilt on load
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        object.__setattr__(self, "_formula", _bind(self._kernel.raw, self._params))  # type: ignore[attr-defined]
-
-    def _check(self) -> None:
-        """Validate and normalise the fields (with :meth:`_set`)."""
-
-    def _set(self, name: str, value: Any) -> None:
-        object.__setattr__(self, name, value)
-
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        return self._formula(step, base_lr)  # type: ignore[attr-defined]
+@functools.cache
+def _parameters(cls: type) -> frozenset[str] | None:  # cached: a construction asks it
+    """The keywords a schedule class's constructor takes (``None``: it takes any)."""
+    if dataclasses.is_dataclass(cls):
+        return frozenset(f.name for f in dataclasses.fields(cls) if f.init)
+    params = inspect.signature(cls.__init__).parameters.values()
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
+        return None
+    return frozenset(p.name for p in params)
 
 
-def _bind(raw: Callable[..., Value], params: dict[str, Any]) -> Callable[[Any, Any], Value]:
-    """``raw`` with ``params`` bound: ``f(step, base_lr) == raw(step, base_lr, **params)``.
-
-    A plain formula gets them as keyword defaults of a copy of the function (same code):
-    a call then unpacks no ``**params`` dict, a third of a small schedule's number-path
-    cost. Anything else, and a schedule built inside a compiled function (Dynamo cannot
-    make functions), gets a ``functools.partial``.
-    """
-    if isinstance(raw, types.FunctionType) and not torch.compiler.is_compiling():
-        code = raw.__code__
-        keyword_only = code.co_varnames[
-            code.co_argcount : code.co_argcount + code.co_kwonlyargcount
-        ]
-        if code.co_argcount == 2 and set(params) <= set(keyword_only):
-            bound = types.FunctionType(
-                code, raw.__globals__, raw.__name__, raw.__defaults__, raw.__closure__
-            )
-            bound.__kwdefaults__ = {**(raw.__kwdefaults__ or {}), **params}
-            bound.__qualname__ = raw.__qualname__
-            return bound
-    return functools.partial(raw, **params)
+def unknown_keyword_hint(cls: type, keyword: str) -> str:
+    """``"; did you mean 'end'?"`` for a misspelt parameter of ``cls``, else ``""``."""
+    if not dataclasses.is_dataclass(cls):
+        return ""
+    names = [f.name for f in dataclasses.fields(cls) if f.init and f.name != "_"]
+    close = difflib.get_close_matches(keyword, names, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""

@@ -25,7 +25,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from ._basic import constant
 from ._plateau import PlateauState, plateau, plateau_init, plateau_update
-from ._schedule import KernelSchedule, Schedule
+from ._schedule import Schedule
 from ._step import tensor_step
 
 __all__ = ["Scheduler", "apply_schedules", "base_values"]
@@ -454,7 +454,7 @@ class Scheduler(LRScheduler):
         normalized = tensor_step(step)
         factors = self._plateau_state.get("factor") if self._plateau is not None else None
         for target in self._targets:
-            value = target.schedule._eval(normalized, target.base)
+            value = target.schedule.formula(normalized, target.base)
             if factors is not None and target.key.key == "lr":
                 value = value * factors[target.g]
             _write_tensor(groups[target.g], target.key, value)
@@ -680,10 +680,8 @@ def _split_plateau(schedules: Any, config: Any) -> tuple[Any, plateau | None]:
 
 
 def _number_formula(schedule: Schedule) -> Any:
-    """``schedule._eval``, or for a kernel schedule the formula it calls (one call less)."""
-    if isinstance(schedule, KernelSchedule) and type(schedule)._eval is KernelSchedule._eval:
-        return schedule._formula  # type: ignore[attr-defined]
-    return schedule._eval
+    """``schedule.formula``."""
+    return schedule.formula
 
 
 def _as_float(value: Any) -> float:

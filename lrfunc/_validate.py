@@ -8,25 +8,72 @@ are: checking them would need the host.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from numbers import Integral, Real
+from types import MappingProxyType
 from typing import Any
 
 import torch
 
 __all__ = [
+    "BOOL",
+    "FACTOR",
+    "LENGTH",
+    "NONNEGATIVE_INT",
+    "PERIOD",
+    "POSITIVE",
+    "SCHEDULE",
+    "ParameterError",
+    "ParameterTypeError",
+    "ParameterValueError",
     "check_base_lr",
     "check_boundaries",
     "check_choice",
+    "check_every",
     "check_factor",
     "check_length",
     "check_nonnegative_int",
+    "check_period",
     "check_positive",
     "check_real",
     "check_step",
+    "checked",
+    "choice",
+    "optional",
+    "real",
+    "run_checks",
 ]
+
+
+class ParameterError(Exception):
+    """A constructor argument that failed its check; ``param`` names it as data.
+
+    ``param`` is the parameter's name, with an index for an item of a sequence
+    (``"boundaries[2]"``, ``"schedules[0]"``), so config and parse errors can point at the
+    place without reading the message.
+    """
+
+    def __init__(self, param: str, message: str) -> None:
+        super().__init__(message)
+        self.param = param
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.param, str(self)))
+
+
+class ParameterValueError(ParameterError, ValueError):
+    """A value out of its accepted range (a ``ValueError`` naming the parameter)."""
+
+
+class ParameterTypeError(ParameterError, TypeError):
+    """A value of the wrong kind (a ``TypeError`` naming the parameter)."""
+
+
+for _error in (ParameterError, ParameterValueError, ParameterTypeError):
+    _error.__module__ = "lrfunc"  # their public home: shown as ``lrfunc.ParameterError``
 
 
 def _describe(value: Any) -> str:
@@ -37,15 +84,40 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
 
 
-def check_length(name: str, value: Any) -> int:
-    """A number of steps: a positive int (a float with an integral value is accepted)."""
+def check_period(name: str, value: Any) -> Any:
+    """A number of steps that must be at least 1 (a period, a cycle, a step interval).
+
+    A floating-point tensor passes unchecked, as for :func:`check_length`.
+    """
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     if not _is_int(value):
-        raise TypeError(f"{name} must be a positive int, got {_describe(value)}")
+        raise ParameterTypeError(name, f"{name} must be a positive int, got {_describe(value)}")
     if value <= 0:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
+        raise ParameterValueError(name, f"{name} must be a positive int, got {value!r}")
     return int(value)
+
+
+def check_length(name: str, value: Any) -> Any:
+    """A phase length: an int >= 0 (a float with an integral value is accepted).
+
+    A length of 0 is a phase that takes no steps (``warmup(0)`` in a ``chain``). A
+    floating-point tensor passes unchecked (a length swept with ``vmap`` or
+    differentiated with ``torch.func.grad``).
+    """
+    if isinstance(value, torch.Tensor) and value.is_floating_point():
+        return value
+    return check_nonnegative_int(name, value)
+
+
+def check_every(name: str, value: Any) -> Any:
+    """A positive real interval of updates; an integral float becomes an int."""
+    value = check_positive(name, value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def check_nonnegative_int(name: str, value: Any) -> int:
@@ -53,9 +125,9 @@ def check_nonnegative_int(name: str, value: Any) -> int:
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():
         value = int(value)
     if not _is_int(value):
-        raise TypeError(f"{name} must be an int >= 0, got {_describe(value)}")
+        raise ParameterTypeError(name, f"{name} must be an int >= 0, got {_describe(value)}")
     if value < 0:
-        raise ValueError(f"{name} must be an int >= 0, got {value!r}")
+        raise ParameterValueError(name, f"{name} must be an int >= 0, got {value!r}")
     return int(value)
 
 
@@ -71,17 +143,21 @@ def check_real(
     """A finite real number in a range; returned as float. Tensors pass unchecked."""
     if isinstance(value, torch.Tensor):
         if not value.is_floating_point():
-            raise TypeError(f"{name} must be a floating-point tensor, got dtype {value.dtype}")
+            raise ParameterTypeError(
+                name, f"{name} must be a floating-point tensor, got dtype {value.dtype}"
+            )
         return value
     if not isinstance(value, Real) or isinstance(value, bool):
-        raise TypeError(f"{name} must be a real number, got {_describe(value)}")
+        raise ParameterTypeError(name, f"{name} must be a real number, got {_describe(value)}")
     value = float(value)
     if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
+        raise ParameterValueError(name, f"{name} must be finite, got {value!r}")
     too_low = value <= low if low_open else value < low
     too_high = value >= high if high_open else value > high
     if too_low or too_high:
-        raise ValueError(f"{name} must be {_range(low, high, low_open, high_open)}, got {value!r}")
+        raise ParameterValueError(
+            name, f"{name} must be {_range(low, high, low_open, high_open)}, got {value!r}"
+        )
     return value
 
 
@@ -108,14 +184,17 @@ def check_positive(name: str, value: Any) -> Any:
 def check_boundaries(name: str, values: Any, *, allow_zero: bool = False) -> tuple[int, ...]:
     """Strictly increasing step boundaries, each a positive int (or >= 0 if allowed)."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
-        raise TypeError(f"{name} must be a sequence of ints, got {_describe(values)}")
-    check = check_nonnegative_int if allow_zero else check_length
+        raise ParameterTypeError(
+            name, f"{name} must be a sequence of ints, got {_describe(values)}"
+        )
+    check = check_nonnegative_int if allow_zero else check_period
     result = tuple(check(f"{name}[{i}]", v) for i, v in enumerate(values))  # type: ignore[arg-type]
     for i in range(1, len(result)):
         if result[i] <= result[i - 1]:
-            raise ValueError(
+            raise ParameterValueError(
+                f"{name}[{i}]",
                 f"{name} must be strictly increasing, got {name}[{i - 1}]={result[i - 1]} "
-                f"and {name}[{i}]={result[i]} in {list(result)}"
+                f"and {name}[{i}]={result[i]} in {list(result)}",
             )
     return result
 
@@ -124,7 +203,9 @@ def check_choice(name: str, value: Any, choices: Iterable[str]) -> str:
     """One of a fixed set of names."""
     options = tuple(choices)
     if value not in options:
-        raise ValueError(f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}")
+        raise ParameterValueError(
+            name, f"{name} must be one of {', '.join(map(repr, options))}; got {value!r}"
+        )
     return str(value)
 
 
@@ -134,11 +215,13 @@ _LARGEST_FLOAT = int(sys.float_info.max)
 def check_step(step: Any) -> float | int:
     """A step on the number path: a finite real number >= 0."""
     if not isinstance(step, Real) or isinstance(step, bool):
-        raise TypeError(f"step must be an int, a float or a tensor, got {_describe(step)}")
+        raise ParameterTypeError(
+            "step", f"step must be an int, a float or a tensor, got {_describe(step)}"
+        )
     # An int past float range (10**400) is no step a schedule can hold at: say so plainly.
     too_big = isinstance(step, int) and step > _LARGEST_FLOAT
     if too_big or not math.isfinite(step) or step < 0:
-        raise ValueError(f"step must be finite and >= 0, got {step!r}")
+        raise ParameterValueError("step", f"step must be finite and >= 0, got {step!r}")
     return step  # type: ignore[return-value]
 
 
@@ -147,3 +230,126 @@ def check_base_lr(base_lr: Any) -> Any:
     if isinstance(base_lr, torch.Tensor):
         return base_lr
     return check_real("base_lr", base_lr, low=0.0)
+
+
+# -- checks declared on the fields ---------------------------------------------------------
+# A schedule declares each parameter's check in its dataclass field's metadata:
+#
+#     steps: int = field(metadata=LENGTH)
+#     end: float = field(default=0.0, metadata=FACTOR)
+#
+# and ``Schedule.__post_init__`` runs them all (``run_checks``), storing what each returns
+# (the normalised value). A check is ``check(name, value) -> value``; rules that relate two
+# fields stay explicit code in the schedule's ``check`` method.
+
+Check = Callable[[str, Any], Any]
+
+
+def checked(check: Check) -> Mapping[str, Any]:
+    """Field metadata that declares ``check`` for the field."""
+    return MappingProxyType({"check": check})
+
+
+def optional(check: Check) -> Check:
+    """``check``, or ``None`` as it is (an optional parameter)."""
+
+    def check_optional(name: str, value: Any) -> Any:
+        return None if value is None else check(name, value)
+
+    return check_optional
+
+
+def real(
+    low: float = -math.inf,
+    high: float = math.inf,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> Check:
+    """A finite real number in ``[low, high]`` (ends open when asked); tensors pass."""
+
+    def check_real_in(name: str, value: Any) -> Any:
+        return check_real(name, value, low=low, high=high, low_open=low_open, high_open=high_open)
+
+    return check_real_in
+
+
+def choice(*options: str) -> Check:
+    """One of ``options``."""
+
+    def check_choice_of(name: str, value: Any) -> str:
+        return check_choice(name, value, options)
+
+    return check_choice_of
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """``True`` or ``False`` (not 0 or 1)."""
+    if not isinstance(value, bool):
+        raise ParameterTypeError(name, f"{name} must be a bool, got {_describe(value)}")
+    return value
+
+
+def check_schedule(name: str, value: Any) -> Any:
+    """A :class:`~lrfunc.Schedule`."""
+    from ._schedule import Schedule
+
+    if not isinstance(value, Schedule):
+        raise ParameterTypeError(name, f"{name} must be a Schedule, got {_describe(value)}")
+    return value
+
+
+def check_finite_schedule(name: str, value: Any) -> Any:
+    """A :class:`~lrfunc.Schedule` with a length (``steps`` is an int)."""
+    check_schedule(name, value)
+    if not isinstance(value.steps, int):
+        raise ParameterValueError(
+            name, f"{name} must be a finite schedule (steps is an int), got {value!r}"
+        )
+    return value
+
+
+def check_schedules(name: str, values: Any) -> tuple[Any, ...]:
+    """A sequence of schedules, as a tuple."""
+    return tuple(check_schedule(f"{name}[{i}]", v) for i, v in enumerate(values))
+
+
+def check_factors(name: str, values: Any) -> tuple[Any, ...]:
+    """A sequence of factors (each a finite real ``>= 0``), as a tuple."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise ParameterTypeError(name, f"{name} must be a sequence of numbers, got {values!r}")
+    return tuple(check_factor(f"{name}[{i}]", v) for i, v in enumerate(values))  # type: ignore[arg-type]
+
+
+def check_python_number(check: Check) -> Check:
+    """``check``, refusing tensors: the value fixes structure (cycle lengths) at construction."""
+
+    def check_number(name: str, value: Any) -> Any:
+        if isinstance(value, torch.Tensor):
+            raise ParameterTypeError(
+                name, f"{name} must be a Python number (it sets the cycle lengths), got a tensor"
+            )
+        return check(name, value)
+
+    return check_number
+
+
+LENGTH = checked(check_length)
+PERIOD = checked(check_period)
+NONNEGATIVE_INT = checked(check_nonnegative_int)
+FACTOR = checked(check_factor)
+POSITIVE = checked(check_positive)
+BOOL = checked(check_bool)
+SCHEDULE = checked(check_schedule)
+FINITE_SCHEDULE = checked(check_finite_schedule)
+SCHEDULES = checked(check_schedules)
+FACTORS = checked(check_factors)
+BOUNDARIES = checked(check_boundaries)
+
+
+def run_checks(obj: Any) -> None:
+    """Run the checks declared on ``obj``'s dataclass fields; store what they return."""
+    for field in dataclasses.fields(obj):
+        check = field.metadata.get("check")
+        if check is not None:
+            object.__setattr__(obj, field.name, check(field.name, getattr(obj, field.name)))

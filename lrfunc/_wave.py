@@ -8,24 +8,26 @@ its end; this is the whole wave, which :func:`lrfunc.from_torch` needs to reprod
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
-from typing import Any, ClassVar
+import math
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 
-from . import functional as F
-from ._kernel import Kernel
-from ._schedule import KernelSchedule
-from ._validate import check_length, check_real
+from . import _ops as ops
+from ._ops import Tensor, Value
+from ._schedule import Schedule
+from ._validate import FACTOR, PERIOD, ParameterValueError, check_factor, checked, optional
 
 __all__ = ["cosine_wave"]
 
 
 @dataclass(frozen=True, repr=False)
-class cosine_wave(KernelSchedule):
+class cosine_wave(Schedule):
     """A cosine from the full ``base_lr`` down to its low point over ``half_period``
     updates, back up over the next ``half_period``, and so on forever.
 
     This is torch's ``CosineAnnealingLR(T_max=half_period, eta_min=end_lr)``, including
-    its rise after ``T_max``. For a decay that stops at its end use :class:`cosine`.
+    its rise after ``T_max``. For a decay that stops at its end use :class:`cosine`. The
+    step is reduced modulo the period first, so large steps keep their precision.
 
     .. math:: \\mathrm{lr}(k) = \\ell + (b - \\ell) \\, \\frac{1 + \\cos(\\pi k / T)}{2},
         \\qquad \\ell = e \\, b \\text{ (or } \\ell = \\mathrm{end\\_lr})
@@ -50,20 +52,25 @@ class cosine_wave(KernelSchedule):
         1e-05
     """
 
-    half_period: int
+    half_period: int = field(metadata=PERIOD)
     _: KW_ONLY
-    end: float = 0.0
-    end_lr: float | None = None
+    end: float = field(default=0.0, metadata=FACTOR)
+    end_lr: float | None = field(default=None, metadata=checked(optional(check_factor)))
 
-    steps: ClassVar[None] = None
-    _kernel: ClassVar[Kernel[Any]] = F.cosine_wave
+    steps = None
 
-    def _check(self) -> None:
-        self._set("half_period", check_length("half_period", self.half_period))
-        self._set("end", check_real("end", self.end, low=0.0))
-        if self.end_lr is not None:
-            if not (isinstance(self.end, float) and self.end == 0.0):
-                raise ValueError(
-                    f"give end or end_lr, not both; got end={self.end!r}, end_lr={self.end_lr!r}"
-                )
-            self._set("end_lr", check_real("end_lr", self.end_lr, low=0.0))
+    def check(self) -> None:
+        end = self.end
+        if self.end_lr is not None and (isinstance(end, Tensor) or end != 0.0):
+            raise ParameterValueError(
+                "end_lr",
+                f"give end or end_lr, not both; got end={end!r}, end_lr={self.end_lr!r}",
+            )
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        half = self.half_period
+        period = 2 * half
+        phase = step - period * ops.floor(step / period)
+        wave = 0.5 * (1.0 + ops.cos(math.pi * phase / half))
+        low = base_lr * self.end if self.end_lr is None else self.end_lr
+        return low + (base_lr - low) * wave

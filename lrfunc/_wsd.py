@@ -1,42 +1,87 @@
 """Warmup-stable-decay, and ``cooldown``: a decay that branches off any schedule at any
-step (WSD from an arbitrary checkpoint)."""
+step (WSD from an arbitrary checkpoint).
+
+A cooldown shape (:func:`decay_shape`) maps the fraction ``p`` of the cooldown already
+done to the share of the way from the peak to ``end`` still left: 1 at ``p = 0`` and
+exactly 0 at ``p = 1``.
+"""
 
 from __future__ import annotations
 
-from dataclasses import KW_ONLY, dataclass
-from typing import Any, ClassVar
+import math
+from dataclasses import KW_ONLY, dataclass, field
+from typing import Any
 
 from . import _ops as ops
-from . import functional as F
-from ._kernel import Kernel
+from ._basic import WARMUP_SHAPES, progress, ramp
 from ._ops import Value
-from ._schedule import KernelSchedule, Schedule
-from ._validate import check_choice, check_length, check_nonnegative_int, check_positive, check_real
-from .functional._basic import WARMUP_SHAPES
-from .functional._wsd import DECAY_SHAPES, decay_shape, resolve_length
+from ._schedule import Schedule
+from ._validate import (
+    FACTOR,
+    NONNEGATIVE_INT,
+    PERIOD,
+    SCHEDULE,
+    ParameterValueError,
+    check_nonnegative_int,
+    check_positive,
+    check_real,
+    checked,
+    choice,
+    optional,
+    real,
+)
 
-__all__ = ["cooldown", "wsd"]
+__all__ = ["DECAY_SHAPES", "cooldown", "decay_shape", "resolve_length", "wsd"]
+
+#: The cooldown shapes: ``"linear"`` 1 - p, ``"cosine"`` (1 + cos pi p) / 2,
+#: ``"1-sqrt"`` 1 - sqrt(p) (Hägele et al. 2024), ``"poly"`` (1 - p) ** power.
+DECAY_SHAPES = ("linear", "cosine", "1-sqrt", "poly")
 
 
-def _check_shape(shape: Any, power: Any) -> Any:
-    check_choice("shape", shape, DECAY_SHAPES)
-    if power is not None:
-        if shape != "poly":
-            raise ValueError(f"power applies to shape='poly' only, got shape={shape!r}")
-        return check_positive("power", power)
-    return None
+def decay_shape(p: Value, shape: str, power: Any = None) -> Value:
+    """The cooldown shape ``shape`` at progress ``p`` in ``[0, 1]`` (1 down to 0).
+
+    Examples:
+        >>> from lrfunc._wsd import decay_shape
+        >>> [decay_shape(0.25, s) for s in ("linear", "1-sqrt", "poly")]
+        [0.75, 0.5, 0.5625]
+    """
+    if shape == "linear":
+        return 1.0 - p
+    if shape == "cosine":
+        return 0.5 * (1.0 + ops.cos(math.pi * p))
+    if shape == "1-sqrt":
+        return 1.0 - ops.sqrt(p)
+    if shape == "poly":
+        return ops.pow(1.0 - p, 2.0 if power is None else power)
+    raise ValueError(f"shape must be one of {DECAY_SHAPES}; got {shape!r}")
 
 
-def _check_phase(name: str, value: Any, steps: int) -> int:
-    """A phase length: an int (updates) or a float in [0, 1] (a fraction of steps)."""
+def resolve_length(value: Any, steps: int) -> int:
+    """A phase length given as an int (updates) or a float in ``[0, 1]`` (a fraction of
+    ``steps``, rounded half up to whole updates)."""
     if isinstance(value, float):
-        check_real(name, value, low=0.0, high=1.0)
-        return resolve_length(value, steps)
+        return math.floor(value * steps + 0.5)
+    return int(value)
+
+
+def _check_phase(name: str, value: Any) -> Any:
+    """A phase length: an int (updates, ``>= 0``) or a float in ``[0, 1]`` (a fraction
+    of ``steps``, kept as given)."""
+    if isinstance(value, float):
+        return check_real(name, value, low=0.0, high=1.0)
     return check_nonnegative_int(name, value)
 
 
+def _check_power(shape: str, power: Any) -> None:
+    if power is not None and shape != "poly":
+        raise ParameterValueError(
+            "power", f"power applies to shape='poly' only, got shape={shape!r}"
+        )
+
+
 @dataclass(frozen=True, repr=False)
-class wsd(KernelSchedule):
+class wsd(Schedule):
     """Warmup-stable-decay (trapezoid) over ``steps`` updates: warm up, hold the peak, cool
     down to ``end``.
 
@@ -51,6 +96,10 @@ class wsd(KernelSchedule):
     .. math:: \\mathrm{lr}(k) = b \\begin{cases} \\mathrm{warmup}(k) & k < w \\\\
         e + (1 - e)\\, d\\!\\left(\\frac{\\min(\\max(k - c, 0), n_d)}{n_d}\\right)
         & k \\ge w \\end{cases}, \\quad c = n - n_d
+
+    with the cooldown shape :math:`d` one of ``linear`` :math:`1 - p`, ``cosine``
+    :math:`(1 + \\cos \\pi p)/2`, ``1-sqrt`` :math:`1 - \\sqrt p`, ``poly``
+    :math:`(1 - p)^{a}`.
 
     Args:
         steps: total length.
@@ -67,39 +116,51 @@ class wsd(KernelSchedule):
         >>> sched = lf.wsd(10, warmup=2, decay=0.4, start=0.0)
         >>> [sched(k) for k in range(11)]
         [0.0, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 0.75, 0.5, 0.25, 0.0]
+        >>> lf.wsd(10, decay=0.4, shape="1-sqrt")(7)
+        0.5
     """
 
-    steps: int
+    steps: int = field(metadata=PERIOD)
     _: KW_ONLY
-    warmup: int | float = 0
-    decay: int | float = 0.2
-    shape: str = "linear"
-    power: float | None = None
-    end: float = 0.0
-    start: float | None = None
-    warmup_shape: str = "linear"
+    warmup: int | float = field(default=0, metadata=checked(_check_phase))
+    decay: int | float = field(default=0.2, metadata=checked(_check_phase))
+    shape: str = field(default="linear", metadata=checked(choice(*DECAY_SHAPES)))
+    power: float | None = field(default=None, metadata=checked(optional(check_positive)))
+    end: float = field(default=0.0, metadata=FACTOR)
+    start: float | None = field(default=None, metadata=checked(optional(real(0.0, 1.0))))
+    warmup_shape: str = field(default="linear", metadata=checked(choice(*WARMUP_SHAPES)))
 
-    _kernel: ClassVar[Kernel[Any]] = F.wsd
-
-    def _check(self) -> None:
-        steps = check_length("steps", self.steps)
-        self._set("steps", steps)
-        n_warm = _check_phase("warmup", self.warmup, steps)
-        n_decay = _check_phase("decay", self.decay, steps)
+    def check(self) -> None:
+        steps = self.steps
+        n_warm = resolve_length(self.warmup, steps)
+        n_decay = resolve_length(self.decay, steps)
         if n_decay < 1:
-            raise ValueError(f"decay must be at least one update, got decay={self.decay!r}")
-        if n_warm + n_decay > steps:
-            raise ValueError(
-                f"warmup + decay must fit in steps={steps}, got warmup={n_warm} and "
-                f"decay={n_decay} updates"
+            raise ParameterValueError(
+                "decay", f"decay must be at least one update, got decay={self.decay!r}"
             )
-        self._set("power", _check_shape(self.shape, self.power))
-        self._set("end", check_real("end", self.end, low=0.0))
-        if self.start is not None:
-            self._set("start", check_real("start", self.start, low=0.0, high=1.0))
-        check_choice("warmup_shape", self.warmup_shape, WARMUP_SHAPES)
+        if n_warm + n_decay > steps:
+            raise ParameterValueError(
+                "decay",
+                f"warmup + decay must fit in steps={steps}, got warmup={n_warm} and "
+                f"decay={n_decay} updates",
+            )
+        _check_power(self.shape, self.power)
         if self.warmup_shape == "exponential" and self.start == 0.0:
-            raise ValueError("start must be > 0 for warmup_shape='exponential', got 0.0")
+            raise ParameterValueError(
+                "start", "start must be > 0 for warmup_shape='exponential', got 0.0"
+            )
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        steps, end = self.steps, self.end
+        n_warm = resolve_length(self.warmup, steps)
+        n_decay = resolve_length(self.decay, steps)
+        p = ops.minimum(ops.maximum(step - (steps - n_decay), 0.0), n_decay) / n_decay
+        out = end + (1.0 - end) * decay_shape(p, self.shape, self.power)
+        if n_warm > 0:
+            start = 1.0 / (n_warm + 1) if self.start is None else self.start
+            up = ramp(progress(step, n_warm), start, self.warmup_shape)
+            out = ops.where(step < n_warm, up, out)
+        return base_lr * out
 
 
 @dataclass(frozen=True, repr=False)
@@ -132,29 +193,25 @@ class cooldown(Schedule):
         54
     """
 
-    schedule: Schedule
-    at: int
-    decay: int
+    schedule: Schedule = field(metadata=SCHEDULE)
+    at: int = field(metadata=NONNEGATIVE_INT)
+    decay: int = field(metadata=PERIOD)
     _: KW_ONLY
-    shape: str = "linear"
-    power: float | None = None
-    end: float = 0.0
+    shape: str = field(default="linear", metadata=checked(choice(*DECAY_SHAPES)))
+    power: float | None = field(default=None, metadata=checked(optional(check_positive)))
+    end: float = field(default=0.0, metadata=FACTOR)
 
-    def __post_init__(self) -> None:
-        if not isinstance(self.schedule, Schedule):
-            raise TypeError(f"schedule must be a Schedule, got {self.schedule!r}")
-        object.__setattr__(self, "at", check_nonnegative_int("at", self.at))
-        object.__setattr__(self, "decay", check_length("decay", self.decay))
-        object.__setattr__(self, "power", _check_shape(self.shape, self.power))
-        object.__setattr__(self, "end", check_real("end", self.end, low=0.0))
+    def check(self) -> None:
+        _check_power(self.shape, self.power)
         object.__setattr__(self, "steps", self.at + self.decay)
 
-    def _eval(self, step: Value, base_lr: Any) -> Value:
-        before = self.schedule._eval(step, base_lr)
-        peak = self.schedule._eval(self.at, base_lr)
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        at, decay = self.at, self.decay
+        before = self.schedule.formula(step, base_lr)
+        peak = self.schedule.formula(at, base_lr)
         floor = base_lr * self.end
-        p = ops.minimum(ops.maximum(step - self.at, 0.0), self.decay) / self.decay
+        p = ops.minimum(ops.maximum(step - at, 0.0), decay) / decay
         after = floor + (peak - floor) * decay_shape(p, self.shape, self.power)
         # Exactly ``end`` at and after the last step (not one rounding away from it).
-        after = ops.where(step < self.at + self.decay, after, floor)
-        return ops.where(step < self.at, before, after)
+        after = ops.where(step < at + decay, after, floor)
+        return ops.where(step < at, before, after)

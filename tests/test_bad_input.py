@@ -25,7 +25,7 @@ def case(id: str, build: Callable[[], Any], error: type[Exception], name: str, s
 
 CASES = [
     # lengths
-    case("steps-zero", lambda: lf.linear(0), ValueError, "steps", "got 0"),
+    case("steps-negative", lambda: lf.linear(-1), ValueError, "steps", "got -1"),
     case("steps-negative", lambda: lf.cosine(-5), ValueError, "steps", "got -5"),
     case("steps-nan", lambda: lf.cosine(nan), TypeError, "steps", "got nan"),
     case("steps-inf", lambda: lf.poly(inf), TypeError, "steps", "got inf"),
@@ -35,7 +35,7 @@ CASES = [
     case("steps-str", lambda: lf.linear("10"), TypeError, "steps", "got '10' (str)"),
     case("steps-none", lambda: lf.cosine(None), TypeError, "steps", "got None"),
     case("steps-tensor", lambda: lf.cosine(torch.tensor(5)), TypeError, "steps", "tensor(5)"),
-    case("constant-steps-zero", lambda: lf.constant(steps=0), ValueError, "steps", "got 0"),
+    case("constant-steps-negative", lambda: lf.constant(steps=-2), ValueError, "steps", "got -2"),
     case("every-zero", lambda: lf.step(0), ValueError, "every", "got 0"),
     case("every-negative", lambda: lf.step(-2), ValueError, "every", "got -2"),
     case("every-fractional", lambda: lf.step(1.5), TypeError, "every", "got 1.5"),
@@ -62,7 +62,7 @@ CASES = [
     case("exp-end-above-1", lambda: lf.exp(0.5, end=2.0), ValueError, "end", "end=2.0"),
     case("exp-end-below-1", lambda: lf.exp(2.0, end=0.5), ValueError, "end", "end=0.5"),
     case("exp-end-gamma-1", lambda: lf.exp(1.0, end=0.5), ValueError, "end", "end=0.5"),
-    case("exp-end-zero", lambda: lf.exp(0.5, end=0.0), ValueError, "end", "got 0.0"),
+    case("exp-end-zero-growth", lambda: lf.exp(2.0, end=0.0), ValueError, "end", "end=0.0"),
     case("exp-begin-negative", lambda: lf.exp(0.5, begin=-1), ValueError, "begin", "got -1"),
     case("exp-begin-fraction", lambda: lf.exp(0.5, begin=0.5), TypeError, "begin", "got 0.5"),
     case("exp-staircase-int", lambda: lf.exp(0.5, staircase=1), TypeError, "staircase", "1"),

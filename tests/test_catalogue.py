@@ -280,7 +280,7 @@ BAD = [
     ("inv-sqrt-start", lambda: lf.inverse_sqrt(3, start=2.0), ValueError, "start must be"),
     ("noam-d", lambda: lf.noam(0, 10), ValueError, "d_model must be a positive int"),
     ("noam-w", lambda: lf.noam(512, 0), ValueError, "warmup must be a positive int"),
-    ("rex-steps", lambda: lf.rex(1.5), TypeError, "steps must be a positive int"),
+    ("rex-steps", lambda: lf.rex(1.5), TypeError, "steps must be an int >= 0"),
     ("tanh-bounds", lambda: lf.tanh(10, lower=3.0, upper=3.0), ValueError, "lower must be <"),
     ("interp-len", lambda: lf.interpolate([0, 5], [1.0]), ValueError, "len(boundaries) = 2"),
     ("interp-one", lambda: lf.interpolate([5], [1.0]), ValueError, "at least 2"),

@@ -325,7 +325,7 @@ BAD_TEXT = [
         "line 1, column 19",
         "unknown schedule 'cosin'",
     ),
-    ("wrong-type", "cosine('ten')", "line 1, column 8", "steps must be a positive int, got 'ten'"),
+    ("wrong-type", "cosine('ten')", "line 1, column 8", "steps must be an int >= 0, got 'ten'"),
     (
         "wrong-type-schedule",
         "chain(warmup(10), 3)",
@@ -456,7 +456,7 @@ BAD_DATA = [
         "wrong-type",
         {"name": "chain", "schedules": [WARMUP, {"name": "cosine", "args": ["ten"]}]},
         "schedules[1].args[0]",
-        "steps must be a positive int",
+        "steps must be an int >= 0",
     ),
     (
         "wrong-type-kwargs",

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from references import timm_cosine
 
 import lrfunc as lf
-from lrfunc.functional import _cyclic as F
+from lrfunc import _cyclic as F
 
 SETTINGS = settings(max_examples=30, deadline=None)
 

@@ -141,9 +141,9 @@ class TestFromFunction:
         ("args", "kwargs", "error", "match"),
         [
             ((0.5,), {}, TypeError, "fn must be callable, got 0.5"),
-            ((square_root_decay,), {"steps": 0}, ValueError, "steps must be a positive int"),
+            ((square_root_decay,), {"steps": -1}, ValueError, "steps must be an int >= 0"),
         ],
-        ids=["not-callable", "zero-steps"],
+        ids=["not-callable", "negative-steps"],
     )
     def test_bad_input(
         self, args: tuple[Any, ...], kwargs: dict[str, Any], error: type, match: str

@@ -36,7 +36,7 @@ class rsqrt(lf.Schedule):
 
     steps: ClassVar[None] = None
 
-    def _eval(self, step: Any, base_lr: Any) -> Any:
+    def formula(self, step: Any, base_lr: Any) -> Any:
         if self.shortcut and self.end > 0.9:
             # "Nearly flat: its tangent at 0 is close enough" -- but a line never stops
             # falling, and goes negative after 2 * every / (1 - end) steps.

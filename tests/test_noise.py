@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import lrfunc as lf
-from lrfunc.functional._noise import _mix32, uniform
+from lrfunc._noise import _mix32, uniform
 
 F64 = torch.tensor(1.0, dtype=torch.float64)
 STEPS = [0, 1, 2, 3, 1000, 2**31 - 1, 2**31, 2**32 - 1, 2**32, 2**32 + 1, 2**40 + 12345, 2**53 - 1]

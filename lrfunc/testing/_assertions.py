@@ -16,8 +16,8 @@ from typing import Any
 
 import torch
 
-from .._combinators import chain, clip, product, scale, shift, stretch
 from .._schedule import Schedule
+from .._tree import joins
 
 __all__ = [
     "Jump",
@@ -375,26 +375,8 @@ class Jump:
 
 
 def _joins(sched: Schedule) -> list[tuple[float, str]]:
-    """The visible chain joins inside ``sched``, in its own time."""
-    if isinstance(sched, chain):
-        pieces = sched.schedules
-        begins = [0, *sched.starts]  # type: ignore[attr-defined]
-        ends = [*sched.starts, math.inf]  # type: ignore[attr-defined]
-        out: list[tuple[float, str]] = []
-        for i, piece in enumerate(pieces):
-            if i > 0:
-                out.append((begins[i], f"{pieces[i - 1]!r} -> {piece!r}"))
-            out += [(begins[i] + p, j) for p, j in _joins(piece) if p + begins[i] < ends[i]]
-        return out
-    if isinstance(sched, product):
-        return [j for s in sched.schedules for j in _joins(s)]
-    if isinstance(sched, (scale, clip)):
-        return _joins(sched.schedule)
-    if isinstance(sched, shift):
-        return [(p + sched.by, j) for p, j in _joins(sched.schedule) if p + sched.by > 0]
-    if isinstance(sched, stretch):
-        return [(p * float(sched.factor), j) for p, j in _joins(sched.schedule)]
-    return []
+    """The visible joins inside ``sched`` (:func:`lrfunc.joins`), in its own time."""
+    return [(j.step, f"{j.before!r} -> {j.after!r}") for j in joins(sched)]
 
 
 def jumps(
