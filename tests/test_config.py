@@ -19,8 +19,10 @@ from typing import Any
 
 import pytest
 import torch
+from hydra.utils import instantiate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from omegaconf import OmegaConf
 
 import lrfunc as lf
 from lrfunc._config import registry
@@ -111,6 +113,10 @@ def assert_round_trips(sched: lf.Schedule) -> None:
     assert lf.from_config(json.loads(json.dumps(data))) == sched
     hydra = lf.to_config(sched, style="hydra")
     assert lf.from_config(json.loads(json.dumps(hydra))) == sched
+    # Hydra itself, with its defaults, on plain data and on OmegaConf's containers.
+    assert instantiate(hydra) == sched
+    assert instantiate(OmegaConf.create(hydra)) == sched
+    assert lf.from_config(OmegaConf.create(hydra)) == sched
     assert lf.parse(repr(sched)) == sched
     assert lf.parse(repr(sched)).steps == sched.steps
 
@@ -162,6 +168,7 @@ def test_plain_config_reads_like_the_expression() -> None:
     }
     assert lf.to_config(sched, style="hydra") == {
         "_target_": "lrfunc.chain",
+        "_convert_": "all",
         "_args_": [
             {"_target_": "lrfunc.warmup", "steps": 1000},
             {"_target_": "lrfunc.cosine", "steps": 99000, "end": 0.1},
