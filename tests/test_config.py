@@ -397,6 +397,23 @@ BAD_TEXT = [
     ("null-byte", "cosine(1)\x00", "", "malformed expression"),
     ("big-int", "cosine(" + "9" * 5000 + ")", "", "malformed expression"),
     ("unicode-column", "chain('é', cosin(1))", "line 1, column 12", "unknown schedule"),
+    # Columns count characters of the original text, leading non-ASCII whitespace included.
+    (
+        "ideographic-space",
+        "\u3000cosine(10, ned=1)",
+        "line 1, column 17",
+        "unknown parameter 'ned'",
+    ),
+    ("two-wide-spaces", "\u3000\u3000cosine(10, ned=1)", "line 1, column 18", "'ned'"),
+    ("wide-space-line-2", "\n\u3000 cosine(10, ned=1)", "line 2, column 18", "'ned'"),
+    ("wide-space-syntax", "\u3000cosine(10", "line 1, column 8", "'(' was never closed"),
+    # Python refuses a repeated keyword in its compiler; ast.parse lets it through.
+    (
+        "repeated-keyword",
+        "cosine(10, end=0.1, end=0.2)",
+        "line 1, column 21",
+        "keyword argument repeated: 'end'",
+    ),
     ("too-long", "cosine(1)" + " " * 200_000, "", "expression too long"),
     ("nested-parens", "(" * 500 + "cosine(1)" + ")" * 500, "line 1", "too many nested parentheses"),
     (
