@@ -150,11 +150,23 @@ class _Walker:
             if node.id in self.registry:
                 raise ConfigError(self.where(node), f"{node.id} must be called: {node.id}(...)")
             raise ConfigError(self.where(node), unknown_name(node.id, self.registry))
+        if isinstance(node, ast.Attribute):
+            self.refuse_prefix(node)
         if isinstance(node, ast.BinOp):
             what = "an operator other than *"
         else:
             what = _WHAT.get(type(node), f"a {type(node).__name__} node")
         raise ConfigError(self.where(node), f"not allowed in a schedule expression: {what}")
+
+    def refuse_prefix(self, node: ast.Attribute) -> None:
+        """``lf.cosine(...)`` as in Python code: say to drop the prefix (names are bare)."""
+        if node.attr in self.registry and isinstance(node.value, (ast.Name, ast.Attribute)):
+            prefix = ast.unparse(node.value)
+            raise ConfigError(
+                self.where(node),
+                f"write {node.attr}(...) without the {prefix + '.'!r} prefix: "
+                "names in an expression are lrfunc's schedules, written bare",
+            )
 
     def arg(self, node: ast.expr, depth: int) -> Arg:
         value = self.value(node, depth + 1)
@@ -164,6 +176,8 @@ class _Walker:
 
     def call(self, node: ast.Call, depth: int) -> Schedule:
         func = node.func
+        if isinstance(func, ast.Attribute):
+            self.refuse_prefix(func)
         if not isinstance(func, ast.Name):
             what = _WHAT.get(type(func), "a call of an expression")
             raise ConfigError(self.where(func), f"not allowed in a schedule expression: {what}")
