@@ -80,7 +80,7 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.path.relative_to(ROOT)}:{self.line}"
+        return f"{os.path.relpath(self.path, ROOT)}:{self.line}"
 
 
 def blocks(path: Path) -> list[Block]:
@@ -264,3 +264,22 @@ def test_every_skip_marker_names_a_block_and_a_reason() -> None:
 def test_console_blocks_are_parsed_as_commands_and_output() -> None:
     code = "$ lrfunc a \\\n    --b 1\nout 1\nout 2\n$ lrfunc c\n"
     assert console_commands(code) == [("lrfunc a \\\n    --b 1", "out 1\nout 2"), ("lrfunc c", "")]
+
+
+def test_a_blocks_test_functions_are_called_and_doctests_compared() -> None:
+    namespace: dict[str, Any] = {}
+    code = "calls = []\n\ndef test_it():\n    calls.append(1)\n"
+    run_python(Block(ROOT / "README.md", 1, "python", code, None), namespace)
+    assert namespace["calls"] == [1]
+    with pytest.raises(AssertionError, match="Expected"):
+        run_python(Block(ROOT / "README.md", 1, "python", ">>> 1 + 1\n3\n", None), namespace)
+
+
+def test_skip_markers_are_read_with_their_reason(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text("<!-- doctest: skip (needs CUDA (a GPU)) -->\n\n```python\nx = 1\n```\n")
+    (block,) = blocks(page)
+    assert (block.skip, block.code, block.line) == ("needs CUDA (a GPU)", "x = 1\n", 4)
+    page.write_text("<!-- doctest: skp (typo) -->\n```python\nx = 1\n```\n")
+    with pytest.raises(AssertionError, match="malformed marker"):
+        blocks(page)
