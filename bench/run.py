@@ -1,6 +1,9 @@
 """``make bench``: run every benchmark, print one table, write bench/RESULTS.md.
 
-Reproduce: ``make bench`` (or ``python -m bench.run [--quick] [--out PATH]``).
+Reproduce: ``make bench`` (or ``python -m bench.run [--quick] [--only NAME ...] [--out PATH]``).
+Only a full run writes bench/RESULTS.md by default; a ``--quick`` or ``--only`` run prints
+its report to stdout (or writes it to ``--out PATH``), so the committed table is never
+replaced by a partial one.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import lrfunc
 
 from ._timing import Row, format_row
 
+RESULTS = Path(__file__).with_name("RESULTS.md")
 MODULES = (
     "bench_scheduler",
     "bench_trajectory",
@@ -61,11 +65,21 @@ def _table(rows: list[Row]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes (smoke test)")
-    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS.md"))
-    parser.add_argument("--only", nargs="*", default=None, help="module names to run")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help=f"where to write the report (default: {RESULTS} for a full run, stdout otherwise)",
+    )
+    parser.add_argument(
+        "--only", nargs="+", default=None, choices=MODULES, metavar="NAME", help="modules to run"
+    )
     args = parser.parse_args(argv)
+    partial = args.quick or args.only is not None
+    out: Path | None = args.out if args.out is not None or partial else RESULTS
     rows: list[Row] = []
     notes: list[str] = []
     load_at_start = _load()
@@ -79,7 +93,7 @@ def main(argv: list[str] | None = None) -> None:
         rows += module_rows
         notes += getattr(module, "NOTES", [])
     elapsed = time.perf_counter() - started
-    command = "make bench" if not args.quick else "python -m bench.run --quick"
+    command = "make bench" if not partial else "python -m bench.run " + " ".join(argv or [])
     text = [
         "# lrfunc benchmark results",
         "",
@@ -93,8 +107,14 @@ def main(argv: list[str] | None = None) -> None:
         "",
         *(["## Gaps and limits", "", *(f"- {note}" for note in notes), ""] if notes else []),
     ]
-    args.out.write_text("\n".join(text))
-    print(f"wrote {args.out} ({elapsed:.0f} s)")
+    if out is None:
+        print(
+            f"\n(a partial run: report below, {RESULTS.name} left as it is; --out PATH saves it)\n"
+        )
+        print("\n".join(text))
+        return
+    out.write_text("\n".join(text))
+    print(f"wrote {out} ({elapsed:.0f} s)")
 
 
 if __name__ == "__main__":

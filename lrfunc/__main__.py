@@ -5,6 +5,7 @@ Examples::
     lrfunc show "chain(warmup(1000), cosine(99000, end=0.1))" --base-lr 3e-4
     lrfunc plot "cosine(10000)" "step(2000, gamma=0.5)" --steps 10000 --out lr.png
     lrfunc table schedule.toml --every 1000 --format json
+    lrfunc --version
 
 ``EXPR`` is an expression as ``repr`` prints it, or the path of a ``.json`` or ``.toml``
 file holding a config (see :func:`lrfunc.from_config`); ``--key a.b`` picks a table
@@ -20,6 +21,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from . import __version__
 from ._config import ConfigError, from_config
 from ._parse import parse
 from ._plot import plot as plot_schedule
@@ -187,6 +189,7 @@ def _parser() -> argparse.ArgumentParser:
         "EXPR is an expression such as 'chain(warmup(1000), cosine(99000, end=0.1))' "
         "or a .json/.toml config file.",
     )
+    parser.add_argument("--version", action="version", version=f"lrfunc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(p: argparse.ArgumentParser) -> None:

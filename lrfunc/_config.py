@@ -12,7 +12,10 @@ Three shapes are read (``to_config`` writes the first, or the third with
   chain's ``schedules`` is a list under its own name;
 * positional: ``{"name": "cosine", "args": [99000], "kwargs": {"end": 0.1}}``;
 * Hydra/OmegaConf: ``{"_target_": "lrfunc.cosine", "steps": 99000, "end": 0.1}``, with
-  ``*args`` in ``"_args_"``; ``hydra.utils.instantiate`` builds the same schedule.
+  ``*args`` in ``"_args_"``; ``hydra.utils.instantiate`` builds the same schedule. The
+  root written by ``to_config`` carries ``"_convert_": "all"``: with Hydra's default
+  (``"none"``) a list of built schedules reaches ``chain`` as a ``ListConfig``, in which
+  OmegaConf has turned each schedule (a dataclass) back into a ``DictConfig``.
 """
 
 from __future__ import annotations
@@ -386,8 +389,9 @@ def to_config(sched: Schedule, *, style: str = "plain") -> dict[str, Any]:
     Args:
         sched: any schedule built from lrfunc's schedules and combinators.
         style: ``"plain"`` (``{"name": "cosine", "steps": 100}``) or ``"hydra"``
-            (``{"_target_": "lrfunc.cosine", "steps": 100}``, which
-            ``hydra.utils.instantiate`` also builds).
+            (``{"_target_": "lrfunc.cosine", "_convert_": "all", "steps": 100}``, which
+            ``hydra.utils.instantiate`` also builds; ``_convert_`` on the root only, where
+            Hydra passes it down).
 
     Returns:
         Dicts, lists, numbers, strings, bools and ``None`` only. Keyword parameters left
@@ -404,17 +408,22 @@ def to_config(sched: Schedule, *, style: str = "plain") -> dict[str, Any]:
         {'name': 'chain', 'schedules': [{'name': 'warmup', 'steps': 10},
                                         {'name': 'cosine', 'steps': 90, 'end': 0.1}]}
         >>> lf.to_config(lf.cosine(90) * 0.5, style="hydra")
-        {'_target_': 'lrfunc.scale', 'schedule': {'_target_': 'lrfunc.cosine', 'steps': 90},
-         'factor': 0.5}
+        {'_target_': 'lrfunc.scale', '_convert_': 'all',
+         'schedule': {'_target_': 'lrfunc.cosine', 'steps': 90}, 'factor': 0.5}
     """
     check_choice("style", style, ("plain", "hydra"))
     if not isinstance(sched, Schedule):
         raise ConfigError("", f"expected a Schedule, got {sched!r:.80} ({type(sched).__name__})")
     names = _names_of(registry())
     try:
-        return _dump_schedule(sched, "", names, style == "hydra")
+        data = _dump_schedule(sched, "", names, style == "hydra")
     except RecursionError:
         raise ConfigError("", "schedule nested too deeply") from None
+    if style == "hydra":
+        # Plain lists and dicts for every argument, so the schedules that Hydra builds
+        # inside ``_args_`` reach the combinator as schedules (see the module docstring).
+        data = {"_target_": data.pop("_target_"), "_convert_": "all", **data}
+    return data
 
 
 def _dump_schedule(

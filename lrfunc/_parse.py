@@ -9,6 +9,7 @@ is evaluated, imported or looked up as an attribute.
 from __future__ import annotations
 
 import ast
+import re
 from numbers import Real
 from typing import Any
 
@@ -74,8 +75,8 @@ def parse(text: str) -> Schedule:
     if len(text) > MAX_TEXT:
         raise ConfigError("", f"expression too long ({len(text)} characters; at most {MAX_TEXT})")
     body = text.lstrip()
-    skipped = text[: len(text) - len(body)]
-    walker = _Walker(text, skipped.count("\n"), len(skipped) - (skipped.rfind("\n") + 1))
+    skipped = _LINE_BREAK.split(text[: len(text) - len(body)])
+    walker = _Walker(body, len(skipped) - 1, len(skipped[-1]))
     try:
         tree = ast.parse(body, mode="eval")
     except SyntaxError as exc:
@@ -95,9 +96,16 @@ def parse(text: str) -> Schedule:
     return result
 
 
+#: The line breaks of Python's tokenizer (``str.splitlines`` knows more, such as U+2028).
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 class _Walker:
-    def __init__(self, text: str, line_shift: int, column_shift: int) -> None:
-        self.lines = text.splitlines()
+    """Walks the tree of ``body``: the text without its leading whitespace, which spans
+    ``line_shift`` line breaks and then ``column_shift`` characters."""
+
+    def __init__(self, body: str, line_shift: int, column_shift: int) -> None:
+        self.lines = _LINE_BREAK.split(body)
         self.line_shift = line_shift
         self.column_shift = column_shift
         self.registry = registry()
@@ -105,13 +113,13 @@ class _Walker:
 
     def place(self, line: int, offset: int, *, chars: bool = False) -> str:
         """``line N, column M`` in the original text, from a position in the parsed one."""
+        if not chars and 0 < line <= len(self.lines):
+            # ast counts columns in UTF-8 bytes; people count characters. Converted on the
+            # parsed line, before the skipped (maybe non-ASCII) whitespace is added.
+            offset = len(self.lines[line - 1].encode()[:offset].decode(errors="replace"))
         if line == 1:
             offset += self.column_shift
-        line += self.line_shift
-        if not chars and 0 < line <= len(self.lines):
-            # ast counts columns in UTF-8 bytes; people count characters.
-            offset = len(self.lines[line - 1].encode()[:offset].decode(errors="replace"))
-        return f"line {line}, column {offset + 1}"
+        return f"line {line + self.line_shift}, column {offset + 1}"
 
     def where(self, node: ast.AST) -> str:
         return self.place(getattr(node, "lineno", 1), getattr(node, "col_offset", 0))
@@ -142,11 +150,23 @@ class _Walker:
             if node.id in self.registry:
                 raise ConfigError(self.where(node), f"{node.id} must be called: {node.id}(...)")
             raise ConfigError(self.where(node), unknown_name(node.id, self.registry))
+        if isinstance(node, ast.Attribute):
+            self.refuse_prefix(node)
         if isinstance(node, ast.BinOp):
             what = "an operator other than *"
         else:
             what = _WHAT.get(type(node), f"a {type(node).__name__} node")
         raise ConfigError(self.where(node), f"not allowed in a schedule expression: {what}")
+
+    def refuse_prefix(self, node: ast.Attribute) -> None:
+        """``lf.cosine(...)`` as in Python code: say to drop the prefix (names are bare)."""
+        if node.attr in self.registry and isinstance(node.value, (ast.Name, ast.Attribute)):
+            prefix = ast.unparse(node.value)
+            raise ConfigError(
+                self.where(node),
+                f"write {node.attr}(...) without the {prefix + '.'!r} prefix: "
+                "names in an expression are lrfunc's schedules, written bare",
+            )
 
     def arg(self, node: ast.expr, depth: int) -> Arg:
         value = self.value(node, depth + 1)
@@ -156,6 +176,8 @@ class _Walker:
 
     def call(self, node: ast.Call, depth: int) -> Schedule:
         func = node.func
+        if isinstance(func, ast.Attribute):
+            self.refuse_prefix(func)
         if not isinstance(func, ast.Name):
             what = _WHAT.get(type(func), "a call of an expression")
             raise ConfigError(self.where(func), f"not allowed in a schedule expression: {what}")
@@ -175,6 +197,8 @@ class _Walker:
                 raise ConfigError(
                     self.where(k.value), "not allowed in a schedule expression: **-unpacking"
                 )
+            if k.arg in kwargs:  # Python's compiler refuses it too; ast.parse does not
+                raise ConfigError(self.where(k), f"keyword argument repeated: {k.arg!r}")
             kwargs[k.arg] = self.arg(k.value, depth)
         return build(name, self.registry[name], args, kwargs, self.where(node))
 

@@ -63,7 +63,8 @@ def plot(
 
     Raises:
         ValueError: no ``steps`` for a schedule that never ends.
-        ModuleNotFoundError: matplotlib is not installed.
+        ModuleNotFoundError: matplotlib is not installed (the message says how to
+            install it).
 
     Examples:
         >>> import matplotlib
@@ -75,7 +76,12 @@ def plot(
     """
     steps = resolve_steps(sched, steps)
     if ax is None:
-        import matplotlib.pyplot as plt
+        try:
+            import matplotlib.pyplot as plt
+        except ModuleNotFoundError as exc:
+            raise ModuleNotFoundError(
+                "lf.plot needs matplotlib: pip install 'lrfunc[plot]'", name=exc.name
+            ) from exc
 
         ax = plt.gca()
     xs = points(sched, steps)

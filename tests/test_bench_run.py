@@ -33,3 +33,20 @@ def test_bench_runner_writes_results(tmp_path: Path) -> None:
     assert "| 0 |" in recompiles
     assert "CUDA graph replay" in text  # a measurement, or a 'skipped: no CUDA' row
     assert "optax trajectory" in text  # a measurement, or a 'skipped' row
+
+
+def test_a_partial_run_leaves_results_md_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # bench_optax is the cheapest module: a 'skipped' row without jax, a short run with it.
+    results = tmp_path / "RESULTS.md"
+    results.write_text("the committed table")
+    monkeypatch.setattr(bench_run, "RESULTS", results)
+    bench_run.main(["--quick", "--only", "bench_optax"])
+    assert results.read_text() == "the committed table"
+    out = capsys.readouterr().out
+    assert "| benchmark | figure |" in out and "optax trajectory" in out
+    assert "python -m bench.run --quick --only bench_optax" in out
+    bench_run.main(["--quick", "--only", "bench_optax", "--out", str(tmp_path / "part.md")])
+    assert "optax trajectory" in (tmp_path / "part.md").read_text()
+    assert results.read_text() == "the committed table"

@@ -198,6 +198,29 @@ def test_plot_function() -> None:
         lf.plot(lf.exp(0.9), ax=ax)
 
 
+def test_plot_function_without_matplotlib_says_how_to_install(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A None entry in sys.modules makes the import fail as if matplotlib were absent.
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
+    with pytest.raises(ModuleNotFoundError, match=r"pip install 'lrfunc\[plot\]'"):
+        lf.plot(lf.cosine(10))
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"lrfunc {lf.__version__}\n"
+
+
+@pytest.mark.slow
+def test_version_end_to_end() -> None:
+    result = run("--version")
+    assert (result.returncode, result.stdout) == (0, f"lrfunc {lf.__version__}\n")
+
+
 def _bad_files(tmp: Path) -> list[tuple[str, list[str], str]]:
     (tmp / "bad.json").write_text("{not json")
     (tmp / "bad.toml").write_text("name = ")
@@ -214,13 +237,14 @@ def _bad_files(tmp: Path) -> list[tuple[str, list[str], str]]:
         ("yaml", ["show", str(tmp / "conf.yaml")], "must end in .json or .toml"),
         ("endless", ["show", "exp(0.9)"], "never ends: give the number of steps"),
         ("malformed", ["table", "cosine(10"], "malformed expression"),
+        ("lf-prefix", ["show", "lf.cosine(100)"], "write cosine(...) without the 'lf.' prefix"),
         ("not-a-schedule", ["table", "42"], "expected a schedule"),
         ("bad-out", ["plot", "cosine(3)", "--out", str(tmp / "no" / "dir.png")], "cannot write"),
         ("bad-format", ["plot", "cosine(3)", "--out", str(tmp / "x.nope")], "cannot write"),
     ]
 
 
-@pytest.mark.parametrize("case", range(12), ids=lambda i: str(i))
+@pytest.mark.parametrize("case", range(13), ids=lambda i: str(i))
 def test_bad_input_one_line(case: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     name, argv, text = _bad_files(tmp_path)[case]
     if argv[0] == "plot":

@@ -19,8 +19,10 @@ from typing import Any
 
 import pytest
 import torch
+from hydra.utils import instantiate
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from omegaconf import OmegaConf
 
 import lrfunc as lf
 from lrfunc._config import registry
@@ -111,6 +113,10 @@ def assert_round_trips(sched: lf.Schedule) -> None:
     assert lf.from_config(json.loads(json.dumps(data))) == sched
     hydra = lf.to_config(sched, style="hydra")
     assert lf.from_config(json.loads(json.dumps(hydra))) == sched
+    # Hydra itself, with its defaults, on plain data and on OmegaConf's containers.
+    assert instantiate(hydra) == sched
+    assert instantiate(OmegaConf.create(hydra)) == sched
+    assert lf.from_config(OmegaConf.create(hydra)) == sched
     assert lf.parse(repr(sched)) == sched
     assert lf.parse(repr(sched)).steps == sched.steps
 
@@ -162,6 +168,7 @@ def test_plain_config_reads_like_the_expression() -> None:
     }
     assert lf.to_config(sched, style="hydra") == {
         "_target_": "lrfunc.chain",
+        "_convert_": "all",
         "_args_": [
             {"_target_": "lrfunc.warmup", "steps": 1000},
             {"_target_": "lrfunc.cosine", "steps": 99000, "end": 0.1},
@@ -376,7 +383,10 @@ BAD_TEXT = [
     ("import", "__import__('os').system('true')", "line 1, column 1", "attribute access"),
     ("import-call", "__import__('os')", "line 1, column 1", "unknown schedule '__import__'"),
     ("dunder-class", "().__class__", "line 1, column 1", "attribute access"),
-    ("module-attr", "lf.cosine(10)", "line 1, column 1", "attribute access"),
+    ("module-attr", "lf.cosine(10)", "line 1, column 1", "without the 'lf.' prefix"),
+    ("module-path", "chain(lrfunc._basic.cosine(10))", "line 1, column 7", "'lrfunc._basic.'"),
+    ("uncalled-attr", "chain(lf.cosine)", "line 1, column 7", "write cosine(...) without"),
+    ("other-attr", "os.system('true')", "line 1, column 1", "attribute access"),
     ("subscript", "cosine(10)[0]", "line 1, column 1", "indexing"),
     ("lambda", "cosine(lambda: 1)", "line 1, column 8", "a lambda"),
     ("comprehension", "multistep([i for i in range(3)])", "line 1, column 11", "a comprehension"),
@@ -390,6 +400,23 @@ BAD_TEXT = [
     ("null-byte", "cosine(1)\x00", "", "malformed expression"),
     ("big-int", "cosine(" + "9" * 5000 + ")", "", "malformed expression"),
     ("unicode-column", "chain('é', cosin(1))", "line 1, column 12", "unknown schedule"),
+    # Columns count characters of the original text, leading non-ASCII whitespace included.
+    (
+        "ideographic-space",
+        "\u3000cosine(10, ned=1)",
+        "line 1, column 17",
+        "unknown parameter 'ned'",
+    ),
+    ("two-wide-spaces", "\u3000\u3000cosine(10, ned=1)", "line 1, column 18", "'ned'"),
+    ("wide-space-line-2", "\n\u3000 cosine(10, ned=1)", "line 2, column 18", "'ned'"),
+    ("wide-space-syntax", "\u3000cosine(10", "line 1, column 8", "'(' was never closed"),
+    # Python refuses a repeated keyword in its compiler; ast.parse lets it through.
+    (
+        "repeated-keyword",
+        "cosine(10, end=0.1, end=0.2)",
+        "line 1, column 21",
+        "keyword argument repeated: 'end'",
+    ),
     ("too-long", "cosine(1)" + " " * 200_000, "", "expression too long"),
     ("nested-parens", "(" * 500 + "cosine(1)" + ")" * 500, "line 1", "too many nested parentheses"),
     (

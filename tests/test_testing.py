@@ -455,6 +455,52 @@ def test_family_registers_a_builder() -> None:
         del FAMILIES["half"]
 
 
+def test_family_refuses_to_replace_a_built_in_family() -> None:
+    original = FAMILIES["rex"]
+    with pytest.raises(InvalidArgument, match=r"'rex' is a built-in family.*replace=True"):
+
+        @family("rex")
+        def _rex(o: Any) -> Any:
+            return st.just(lf.rex(10))
+
+    assert FAMILIES["rex"] is original
+
+
+def test_family_replaces_a_built_in_family_when_asked() -> None:
+    original = FAMILIES["rex"]
+
+    @family("rex", replace=True)
+    def _rex(o: Any) -> Any:
+        return st.just(lf.rex(10))
+
+    try:
+        assert FAMILIES["rex"] is _rex
+        found = find(schedules(families=["rex"]), lambda s: True, settings=settings(database=None))
+        assert found == lf.rex(10)
+    finally:
+        FAMILIES["rex"] = original
+
+
+def test_family_may_register_a_users_name_again() -> None:
+    # Re-running a notebook cell or re-importing a conftest registers the same name twice.
+    try:
+        for value in (0.5, 0.25):
+
+            @family("half")
+            def _half(o: Any, value: float = value) -> Any:
+                return st.just(lf.constant(value, steps=1))
+
+        assert FAMILIES["half"] is _half
+    finally:
+        del FAMILIES["half"]
+
+
+@pytest.mark.parametrize("name", ["", None, 3])
+def test_family_name_must_be_a_string(name: Any) -> None:
+    with pytest.raises(InvalidArgument, match="non-empty str"):
+        family(name)
+
+
 def _parts(sched: lf.Schedule) -> list[lf.Schedule]:
     inner = getattr(sched, "schedules", None) or [getattr(sched, "schedule", None)]
     return [sched] + [p for s in inner if isinstance(s, lf.Schedule) for p in _parts(s)]

@@ -80,10 +80,20 @@ Builder = Callable[[Options], "SearchStrategy[Schedule] | None"]
 #: meet them (a family that never ends, asked for finite schedules). Put the simplest
 #: family first: shrinking moves towards earlier families.
 FAMILIES: dict[str, Builder] = {}
+#: The names of the families defined in this module (filled once they are registered).
+_BUILT_IN: set[str] = set()
 
 
-def family(name: str) -> Callable[[Builder], Builder]:
+def family(name: str, *, replace: bool = False) -> Callable[[Builder], Builder]:
     """Register a builder in :data:`FAMILIES` under ``name`` (a decorator).
+
+    Args:
+        name: the family's name, as ``schedules(families=[...])`` takes it.
+        replace: allow replacing one of lrfunc's own families (by default that is an
+            error, so a new family cannot silently take a built-in one's place).
+
+    Raises:
+        InvalidArgument: ``name`` is a built-in family and ``replace`` is false.
 
     Examples:
         >>> import lrfunc as lf
@@ -95,7 +105,20 @@ def family(name: str) -> Callable[[Builder], Builder]:
         >>> "half" in FAMILIES
         True
         >>> del FAMILIES["half"]
+        >>> @family("rex")
+        ... def _rex(o):
+        ...     return st.just(lf.rex(10))
+        Traceback (most recent call last):
+        ...
+        hypothesis.errors.InvalidArgument: 'rex' is a built-in family of lrfunc.testing; pass family('rex', replace=True) to replace it, or choose another name
     """
+    if not isinstance(name, str) or not name:
+        raise InvalidArgument(f"a family's name must be a non-empty str, got {name!r}")
+    if name in _BUILT_IN and not replace:
+        raise InvalidArgument(
+            f"{name!r} is a built-in family of lrfunc.testing; pass "
+            f"family({name!r}, replace=True) to replace it, or choose another name"
+        )
 
     def register(builder: Builder) -> Builder:
         FAMILIES[name] = builder
@@ -313,6 +336,9 @@ def _restarts(o: Options) -> SearchStrategy[Schedule]:
         end=_factors(),
         cycles=cycles,
     )
+
+
+_BUILT_IN.update(FAMILIES)
 
 
 # -- compositions --------------------------------------------------------------------------
