@@ -31,6 +31,7 @@ import os
 import re
 import subprocess
 import sys
+import types
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,7 +223,10 @@ def test_doc_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     pytest.importorskip("hypothesis")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MPLBACKEND", "Agg")
-    namespace: dict[str, Any] = {"__name__": f"docs_{path.stem}"}
+    # A real module, so that classes a page defines (dataclasses) can find their module.
+    module = types.ModuleType(f"docs_{path.stem.replace('-', '_')}")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    namespace: dict[str, Any] = module.__dict__
     (tmp_path / "docs").mkdir()  # where the command that drew docs/schedule.png writes
     # Families a page registers must not leak into the other tests of this process.
     from lrfunc.testing.strategies import FAMILIES
