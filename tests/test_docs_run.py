@@ -31,8 +31,8 @@ import os
 import re
 import subprocess
 import sys
-import types
 import textwrap
+import types
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
