@@ -10,6 +10,8 @@ Examples:
 """
 
 from . import functional as functional
+from ._apply import apply_schedules as apply_schedules
+from ._apply import base_values as base_values
 from ._basic import constant as constant
 from ._basic import cosine as cosine
 from ._basic import exp as exp
@@ -50,8 +52,6 @@ from ._plateau import plateau_update as plateau_update
 from ._plot import plot as plot
 from ._schedule import Schedule as Schedule
 from ._scheduler import Scheduler as Scheduler
-from ._scheduler import apply_schedules as apply_schedules
-from ._scheduler import base_values as base_values
 from ._wave import cosine_wave as cosine_wave
 from ._wsd import cooldown as cooldown
 from ._wsd import wsd as wsd
