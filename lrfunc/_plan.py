@@ -162,8 +162,15 @@ class Target(NamedTuple):
     g: int
     key: Key
     schedule: Schedule
-    base: float | Tensor  # a float, or a tensor owned by the plan (the device path's)
+    base: float | Tensor  # a float, or a wide tensor owned by the plan (the device path's)
     host: float  # the base as a Python float (the host path's), read once
+    dtype: torch.dtype | None  # the hyperparameter's dtype where it is a tensor
+
+    def base_like_value(self) -> float | Tensor:
+        """The base as the hyperparameter holds it: a float, or a new tensor of its dtype."""
+        if isinstance(self.base, Tensor):
+            return self.base.to(self.dtype, copy=True)
+        return self.host
 
     def rebased(self, value: float) -> Target:
         """This target with another base value (a tensor base is filled in place)."""
@@ -217,7 +224,11 @@ def make_plan(optimizer: Optimizer, schedules: Any) -> Plan:
     written: list[bool] = []
     seen: list[tuple[Tensor, Target]] = []
     for g, key, sched, current, b in found:
-        target = Target(g, key, sched, b, float(b))  # a tensor base syncs once, here
+        # A tensor base syncs once, here. The device path computes from a float64 base
+        # and rounds once into the hyperparameter's dtype, as the host path does.
+        dtype = b.dtype if isinstance(b, Tensor) else None
+        wide = b.to(_wide(b.device)) if isinstance(b, Tensor) else b
+        target = Target(g, key, sched, wide, float(b), dtype)
         targets.append(target)
         # The same tensor with the same values is written once.
         written.append(not isinstance(current, Tensor) or not _shared(current, target, seen))
@@ -239,3 +250,7 @@ def _shared(tensor: Tensor, target: Target, seen: list[tuple[Tensor, Target]]) -
             )
         return True
     return False
+
+
+def _wide(device: torch.device) -> torch.dtype:
+    return torch.float32 if device.type == "mps" else torch.float64  # MPS has no float64

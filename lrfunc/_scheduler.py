@@ -211,7 +211,7 @@ class Scheduler(LRScheduler):
         groups = self.optimizer.param_groups
         for t in self._plan.targets:
             if t.key.key == "lr":
-                groups[t.g]["initial_lr"] = t.base.clone() if isinstance(t.base, Tensor) else t.host
+                groups[t.g]["initial_lr"] = t.base_like_value()
 
     # -- torch's LRScheduler API -------------------------------------------------------
 
@@ -250,10 +250,11 @@ class Scheduler(LRScheduler):
         """Each group's base lr (its current lr where ``"lr"`` is not scheduled). Settable
         (one value per group; groups whose lr is not scheduled ignore theirs)."""
         bases: list[Any] = [group["lr"] for group in self.optimizer.param_groups]
+        bases = [b.clone() if isinstance(b, Tensor) else b for b in bases]
         for t in self._plan.targets:
             if t.key.key == "lr":
-                bases[t.g] = t.base
-        return [b.clone() if isinstance(b, Tensor) else b for b in bases]
+                bases[t.g] = t.base_like_value()
+        return bases
 
     @base_lrs.setter
     def base_lrs(self, values: Sequence[float | Tensor]) -> None:  # type: ignore[override]
@@ -304,11 +305,7 @@ class Scheduler(LRScheduler):
                 ``ReduceLROnPlateau``'s (the message says how to carry the step by hand).
         """
         if is_torch_state(state_dict):
-            bases: list[float | None] = [None] * self._n_groups
-            for t in self._plan.targets:
-                if t.key.key == "lr":
-                    bases[t.g] = t.host
-            self.last_epoch = torch_step(state_dict, bases)
+            self.last_epoch = torch_step(state_dict, self._plan.targets, self._n_groups)
             return
         step, saved = check_state(state_dict, self._plan.keys, self._n_groups)
         plateau_state = state_dict.get("plateau")

@@ -12,9 +12,10 @@ from collections.abc import Mapping, Sequence
 from numbers import Real
 from typing import Any
 
+import torch
 from torch import Tensor
 
-from ._plan import Key
+from ._plan import Key, Target
 from ._schedule import Schedule
 
 __all__ = ["VERSION", "check_state", "is_torch_state", "torch_step"]
@@ -92,9 +93,9 @@ _BY_HAND = (
 )
 
 
-def torch_step(state: Mapping[str, Any], lr_bases: Sequence[float | None]) -> int:
-    """The step of a torch scheduler's state, for a scheduler whose lr bases are ``lr_bases``
-    (``None`` where a group's lr is not scheduled).
+def torch_step(state: Mapping[str, Any], targets: Sequence[Target], n_groups: int) -> int:
+    """The step of a torch scheduler's state, for a scheduler driving ``targets``; its base
+    lrs must be theirs (rounded to the dtype of a tensor lr).
 
     Raises:
         ValueError: a ReduceLROnPlateau state (it counts metrics, not updates), a negative
@@ -114,16 +115,21 @@ def torch_step(state: Mapping[str, Any], lr_bases: Sequence[float | None]) -> in
     theirs = state.get("base_lrs")
     if theirs is None:
         return step
-    if not isinstance(theirs, (list, tuple)) or len(theirs) != len(lr_bases):
+    if not isinstance(theirs, (list, tuple)) or len(theirs) != n_groups:
         raise ValueError(
             f"the torch scheduler state's base_lrs {theirs!r} are not one per param group "
-            f"({len(lr_bases)}); {_BY_HAND}"
+            f"({n_groups}); {_BY_HAND}"
         )
-    for g, (mine, other) in enumerate(zip(lr_bases, theirs, strict=True)):
-        if mine is not None and float(other) != mine:
+    for t in targets:
+        if t.key.key != "lr":
+            continue
+        other = theirs[t.g]
+        if t.dtype is not None:
+            other = torch.as_tensor(other).to(t.dtype)
+        if float(other) != t.host:
             raise ValueError(
-                f"the torch scheduler state's base lr of param group {g} is {float(other)!r}, "
-                f"this scheduler's is {mine!r}; {_BY_HAND} (and scheduler.base_lrs = "
-                "state['base_lrs'] to take its bases)"
+                f"the torch scheduler state's base lr of param group {t.g} is "
+                f"{float(theirs[t.g])!r}, this scheduler's is {t.host!r}; {_BY_HAND} (and "
+                "scheduler.base_lrs = state['base_lrs'] to take its bases)"
             )
     return step
