@@ -193,6 +193,20 @@ class Plan:
     def writes(self) -> list[Target]:
         return [t for t, w in zip(self.targets, self.written, strict=True) if w]
 
+    def rebase(self, bases: Mapping[str, Sequence[float | None]]) -> None:
+        """Take new base values ``{key: [value or None per group]}`` (None: keep)."""
+        for i, t in enumerate(self.targets):
+            value = bases[t.key.key][t.g] if t.key.key in bases else None
+            if value is not None:
+                self.targets[i] = t.rebased(value)
+
+    def record_initial_lr(self, groups: Sequence[dict[str, Any]]) -> None:
+        """Set ``group["initial_lr"]``, torch's record of the base lr (its schedulers and
+        tools read it)."""
+        for t in self.targets:
+            if t.key.key == "lr":
+                groups[t.g]["initial_lr"] = t.base_like_value()
+
     def bases(self) -> dict[str, list[float | None]]:
         """``{key: [base or None per group]}`` as plain floats."""
         n_groups = len(next(iter(self.keys.values())))

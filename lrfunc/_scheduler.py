@@ -35,31 +35,22 @@ class Scheduler(LRScheduler):
     """Drive any hyperparameters of an optimizer by schedules; its state is the step.
 
     ``schedules`` is one :class:`Schedule` (for every group's ``"lr"``, each group with its
-    own base value), a list (one schedule per group), or a dict
-    ``{key: schedule or list}`` for any param-group key: ``"lr"``, ``"weight_decay"``,
-    ``"momentum"``, or a member of a tuple such as ``"betas[0]"``. A ``None`` in a list
-    leaves that group's value alone. Schedules give factors of the base value, which is
-    read once here (for ``"lr"``, torch's ``initial_lr`` when a scheduler recorded one).
+    own base value), a list (one schedule per group, ``None`` to leave a group alone), or a
+    dict ``{key: schedule or list}`` for any param-group key: ``"lr"``, ``"weight_decay"``,
+    ``"momentum"``, or a tuple member such as ``"betas[0]"``. Schedules give factors of the
+    base value, read once here (for ``"lr"``, torch's ``initial_lr`` where one exists).
 
     Right after construction each group holds ``sched(0, base)``; after ``k`` calls of
-    :meth:`step`, ``sched(k, base)``. Call :meth:`step` once per optimizer update (with
-    gradient accumulation: once per ``optimizer.step()``, not per micro-batch).
+    :meth:`step` (one per ``optimizer.step()``), ``sched(k, base)``. Floats stay floats;
+    tensors are updated in place. When every scheduled value is a tensor, a traced or
+    captured :meth:`step` computes on their device with no host sync, and an eager one on
+    the host with one ``fill_`` per tensor; both give the same values.
 
-    Float hyperparameters stay Python floats. Tensor hyperparameters are updated in place,
-    never replaced. When every scheduled value is a tensor, the step is also an ``int64``
-    tensor on their device: a traced or captured :meth:`step` computes there with no host
-    sync (``torch.compile(fullgraph=True)`` without recompiles, CUDA graphs); an eager one
-    computes on the host and writes each tensor with one ``fill_``. Both give the same
-    values.
-
-    It is an instance of ``torch.optim.lr_scheduler.LRScheduler`` (Lightning, the HF
-    Trainer and torch's ``SequentialLR`` accept it), but it does not patch
-    ``optimizer.step`` and never warns about the call order.
-
-    A ``plateau`` (``lf.plateau(...)``, torch's ``ReduceLROnPlateau``) multiplies each
-    group's scheduled lr by a factor that :meth:`step` updates from a metric,
-    ``scheduler.step(val_loss)``; ``Scheduler(opt, lf.plateau(...))`` alone is
-    ReduceLROnPlateau on a constant lr. Its state is in :meth:`state_dict`.
+    It is a ``torch.optim.lr_scheduler.LRScheduler`` (Lightning, the HF Trainer and torch's
+    ``SequentialLR`` accept it) that patches nothing and never warns about the call order.
+    A ``plateau`` (torch's ``ReduceLROnPlateau``) multiplies each group's lr by a factor
+    that ``step(metric)`` updates; ``Scheduler(opt, lf.plateau(...))`` alone is
+    ReduceLROnPlateau on a constant lr.
 
     Args:
         optimizer: a ``torch.optim.Optimizer``.
@@ -109,13 +100,10 @@ class Scheduler(LRScheduler):
         self._count: int | None = 0
         self._cuda = device is not None and device.type == "cuda"
         self._captured = False  # once captured, graph replays advance the step unseen
-        self._plateau = (
-            None
-            if config is None
-            else PlateauFactor(config, self._plan.targets, self._n_groups, device)
-        )
+        targets, n = self._plan.targets, self._n_groups
+        self._plateau = None if config is None else PlateauFactor(config, targets, n, device)
         self._step_count = 1  # torch's count of step() calls, as after its initial step
-        self._record_initial_lr()
+        self._plan.record_initial_lr(optimizer.param_groups)
         self._write()
 
     # -- the step ----------------------------------------------------------------------
@@ -124,28 +112,20 @@ class Scheduler(LRScheduler):
         """Count ``advance`` optimizer updates and write the schedules' new values.
 
         Args:
-            metric: the monitored value, for a scheduler with a ``plateau`` (torch's
-                ``ReduceLROnPlateau.step(metrics)``); without a plateau it must be ``None``
-                (an old ``step(epoch)`` call is an error). To feed a metric without counting
-                an update, pass ``advance=0``.
-            advance: updates made since the last call: ``1``; ``0`` to hold the step when
-                the update was skipped (a GradScaler found inf/NaN gradients). With tensor
-                hyperparameters pass a 0/1 tensor to hold without a host sync, e.g.
-                ``1 - sum(scaler._found_inf_per_device(optimizer).values())`` read before
-                ``scaler.update()``; the step is then known on the device only.
+            metric: the monitored value, for a ``plateau`` (torch's
+                ``ReduceLROnPlateau.step(metrics)``); else ``None`` (an old ``step(epoch)``
+                call is an error). ``advance=0`` feeds a metric without counting an update.
+            advance: updates made: ``1``; ``0`` holds the step (a GradScaler skipped the
+                update). With tensor hyperparameters a 0/1 tensor holds it without a host
+                sync (see docs/adapter.md); the step is then known on the device only.
 
         Raises:
-            TypeError: a ``metric`` without a plateau, or an ``advance`` that is not an int
-                or tensor.
+            TypeError: a ``metric`` without a plateau; an ``advance`` not an int or tensor.
             ValueError: a negative ``advance``.
         """
         if metric is not None:
             if self._plateau is None:
-                raise TypeError(
-                    f"Scheduler.step got a metric ({metric!r}) but it has no plateau to read "
-                    "it; call step() without arguments (the deprecated step(epoch) form is "
-                    "not supported), or build it with plateau=lf.plateau(...)"
-                )
+                raise _no_plateau(metric)
             self._plateau.observe(metric)
         compiling = torch.compiler.is_compiling()
         if not compiling:  # a Python int read in a trace would recompile at every step
@@ -178,15 +158,13 @@ class Scheduler(LRScheduler):
         k = self._host_step()
         if k is None:
             self._count = None
-            values = [t.schedule(self._step, t.base) for t in self._targets]
         elif k < 0:  # torch's "not started yet": SequentialLR holds this scheduler back
             return
-        else:
-            values = [t.schedule(k, t.host) for t in self._targets]
-        groups = self.optimizer.param_groups
-        for t, value in zip(self._targets, values, strict=True):
-            if self._plateau is not None and t.key.key == "lr":
-                value = self._plateau.scale(t.g, value)
+        groups, plateau = self.optimizer.param_groups, self._plateau
+        for t in self._targets:
+            value = t.schedule(self._step, t.base) if k is None else t.schedule(k, t.host)
+            if plateau is not None and t.key.key == "lr":
+                value = plateau.scale(t.g, value)
             write(groups[t.g], t.key.name, t.key.member, value)
 
     def _set_step(self, step: int) -> None:
@@ -196,22 +174,11 @@ class Scheduler(LRScheduler):
         self._write()
 
     def _rebase(self, bases: Mapping[str, Sequence[float | None]]) -> None:
-        targets = self._plan.targets
-        for i, t in enumerate(targets):
-            value = bases[t.key.key][t.g] if t.key.key in bases else None
-            if value is not None:
-                targets[i] = t.rebased(value)
+        self._plan.rebase(bases)
         self._targets = self._plan.writes
         if self._plateau is not None:
-            self._plateau.rebase(targets)
-        self._record_initial_lr()
-
-    def _record_initial_lr(self) -> None:
-        # torch's schedulers and tools read the base lr from group["initial_lr"].
-        groups = self.optimizer.param_groups
-        for t in self._plan.targets:
-            if t.key.key == "lr":
-                groups[t.g]["initial_lr"] = t.base_like_value()
+            self._plateau.rebase(self._plan.targets)
+        self._plan.record_initial_lr(self.optimizer.param_groups)
 
     # -- torch's LRScheduler API -------------------------------------------------------
 
@@ -249,8 +216,7 @@ class Scheduler(LRScheduler):
     def base_lrs(self) -> list[float | Tensor]:  # type: ignore[override]
         """Each group's base lr (its current lr where ``"lr"`` is not scheduled). Settable
         (one value per group; groups whose lr is not scheduled ignore theirs)."""
-        bases: list[Any] = [group["lr"] for group in self.optimizer.param_groups]
-        bases = [b.clone() if isinstance(b, Tensor) else b for b in bases]
+        bases = self.get_last_lr()
         for t in self._plan.targets:
             if t.key.key == "lr":
                 bases[t.g] = t.base_like_value()
@@ -266,10 +232,8 @@ class Scheduler(LRScheduler):
 
     def get_last_lr(self) -> list[float | Tensor]:
         """Each group's lr now (tensors are copies that never alias the optimizer's)."""
-        return [
-            lr.clone() if isinstance(lr, Tensor) else lr
-            for lr in (group["lr"] for group in self.optimizer.param_groups)
-        ]
+        lrs = [group["lr"] for group in self.optimizer.param_groups]
+        return [lr.clone() if isinstance(lr, Tensor) else lr for lr in lrs]
 
     @property
     def _last_lr(self) -> list[float | Tensor]:  # type: ignore[override]
@@ -322,16 +286,21 @@ class Scheduler(LRScheduler):
         return f"<lrfunc.Scheduler of {name} ({keys}), step {self.last_epoch}>"
 
 
+def _no_plateau(metric: Any) -> TypeError:
+    return TypeError(
+        f"Scheduler.step got a metric ({metric!r}) but it has no plateau to read it; call "
+        "step() without arguments (the deprecated step(epoch) form is not supported), or "
+        "build it with plateau=lf.plateau(...)"
+    )
+
+
 def _check_advance(advance: Any) -> int:
+    if isinstance(advance, int):
+        if advance < 0:
+            raise ValueError(f"advance must be >= 0 (updates made), got {advance}")
+        return int(advance)  # a bool counts as 0 or 1
     if isinstance(advance, Tensor):  # read on the host: some value is a Python float
-        advance = int(advance)
-    if isinstance(advance, bool):
-        return int(advance)
-    if not isinstance(advance, int):
-        raise TypeError(
-            f"advance must be an int, a bool or a tensor, got {advance!r} "
-            f"({type(advance).__name__})"
-        )
-    if advance < 0:
-        raise ValueError(f"advance must be >= 0 (updates made), got {advance}")
-    return advance
+        return _check_advance(int(advance))
+    raise TypeError(
+        f"advance must be an int, a bool or a tensor, got {advance!r} ({type(advance).__name__})"
+    )

@@ -38,9 +38,7 @@ def split_plateau(schedules: Any, config: Any) -> tuple[Any, plateau | None]:
 class PlateauFactor:
     """Each group's plateau factor on ``"lr"``, updated by :meth:`observe`."""
 
-    def __init__(
-        self, config: plateau, targets: list[Target], n_groups: int, device: torch.device | None
-    ) -> None:
+    def __init__(self, config: plateau, targets: list[Target], n_groups: int, device: Any) -> None:
         self.config = config
         self.bases = _lr_bases(targets, n_groups)
         self.state: PlateauState = plateau_init(config, self.bases, device=device)

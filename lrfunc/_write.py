@@ -25,21 +25,24 @@ def write(group: dict[str, Any], name: str, member: int | None, value: float | T
     """
     current = group[name]
     slot = current if member is None else current[member]
-    if isinstance(slot, Tensor):
-        if isinstance(value, Tensor):
-            slot.copy_(value)
+    # Floats first: isinstance(x, Tensor) is slow (torch.Tensor's metaclass checks it).
+    if isinstance(slot, float) or not isinstance(slot, Tensor):
+        if not isinstance(value, float):
+            if isinstance(value, Tensor):
+                where = name if member is None else f"{name}[{member}]"
+                raise TypeError(
+                    f"param group key {where!r} is a Python number but its value here is a "
+                    "tensor; make the hyperparameter a tensor (e.g. lr=torch.tensor(3e-4)) "
+                    "for the tensor path"
+                )
+            value = float(value)
+        if member is None:
+            group[name] = value
         else:
-            slot.fill_(value)
-        return
-    if isinstance(value, Tensor):
-        where = name if member is None else f"{name}[{member}]"
-        raise TypeError(
-            f"param group key {where!r} is a Python number but its value here is a tensor; "
-            "make the hyperparameter a tensor (e.g. lr=torch.tensor(3e-4)) for the tensor path"
-        )
-    if member is None:
-        group[name] = float(value)
+            members = list(current)
+            members[member] = value
+            group[name] = type(current)(members)
+    elif isinstance(value, Tensor):
+        slot.copy_(value)
     else:
-        members = list(current)
-        members[member] = float(value)
-        group[name] = type(current)(members)
+        slot.fill_(value)
