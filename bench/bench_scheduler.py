@@ -3,8 +3,10 @@
 Four schedules (StepLR, CosineAnnealingLR, OneCycleLR, SequentialLR of a LinearLR warmup
 and a CosineAnnealingLR), each driving an SGD optimizer with two param groups, with a
 float lr and with a tensor lr (one tensor per group). With tensor lrs the lrfunc step is
-also timed compiled (``torch.compile(scheduler.step, fullgraph=True)``, the intended use
-of tensor lrs) beside torch's eager step.
+timed eagerly (the host path: the step is known on the host, one ``fill_`` per tensor),
+eagerly on the device path (a tensor ``advance``, as with a GradScaler skip without sync),
+and compiled (``torch.compile(scheduler.step, fullgraph=True)``), each beside torch's
+eager step with ``lr=torch.tensor(...)``.
 
 Before anything is timed, each lrfunc schedule is checked against torch over a whole
 (short) run: every value equal within 1e-9 relative. After timing, both sides, having made
@@ -15,6 +17,7 @@ Reproduce: ``python -m bench.bench_scheduler [--quick]``.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -31,13 +34,14 @@ GOAL = 0.5
 
 #: What limits the figures; written under the table by ``make bench``.
 NOTES = [
-    "Adapter, float lr: per group the number path runs the schedule's one formula (shared "
-    "with the tensor path through the ops shim) in Python; torch 2.13's own step costs "
-    "~3 us for two groups. OneCycle's formula (phase choice, clamp, cosine annealing) "
-    "costs ~1.4 us a group, so it stays near 0.8x of torch, short of 0.5x.",
-    "Adapter, tensor lr, eager: each group runs the formula as tens of small tensor ops; "
-    "torch writes a Python float with one fill_. The tensor path is meant to be compiled "
-    "or captured, not run eagerly.",
+    "Adapter, float lr: per group the adapter calls sched(k, base), the schedule's public "
+    "number path (its step and base checks included); torch 2.13's own step costs ~3 us "
+    "for two groups.",
+    "Adapter, tensor lr, eager: the host path computes sched(k, base) in Python and writes "
+    "each tensor with one fill_ (plus one add_ on the device step); torch also fill_s and "
+    "then clones each lr into _last_lr.",
+    "Adapter, tensor lr, eager device path (after a tensor advance): each group runs the "
+    "formula as tens of small tensor ops; that path is meant to be compiled or captured.",
     "Adapter, tensor lr, compiled: calling any compiled function on this CPU costs ~25 us "
     "(Dynamo's guards and Inductor's wrapper; see bench_depth's depth-1 compiled call), "
     "more than torch's eager step; inside a compiled training step the schedule is a few "
@@ -162,18 +166,27 @@ def run(quick: bool = False) -> list[Row]:
             # Tensor lrs: updated in place; eager, and compiled as in a compiled loop.
             opt_t, sched_t = _torch(name, total, True)
             opt_e, sched_e = _lrfunc(name, total, True)
+            opt_d, sched_d = _lrfunc(name, total, True)
             opt_c, sched_c = _lrfunc(name, total, True)
+            one = torch.ones((), dtype=torch.int64)
             torch._dynamo.reset()
             compiled = torch.compile(sched_c.step, fullgraph=True, backend=backend)
             compiled()  # compile outside the timing (counted by the warm-up round too)
             sched_t.step()
             sched_e.step()
+            sched_d.step(advance=one)  # from here the step is known on the device only
             t = interleaved(
-                {"torch": sched_t.step, "lrfunc eager": sched_e.step, "lrfunc compiled": compiled},
+                {
+                    "torch": sched_t.step,
+                    "lrfunc eager": sched_e.step,
+                    "lrfunc device": functools.partial(sched_d.step, advance=one),
+                    "lrfunc compiled": compiled,
+                },
                 number=number,
                 rounds=rounds,
             )
             assert _worst(_lrs(opt_c), _lrs(opt_e)) <= 1e-6, name  # compiled == eager
+            assert _worst(_lrs(opt_d), _lrs(opt_e)) <= 1e-6, name  # device path == host path
             # torch's recursive forms run in the tensor's float32 and drift (its cosine
             # stalls: a step's change is below float32 resolution); lrfunc is closed form.
             drift = _worst(_lrs(opt_t), _lrs(opt_e))
@@ -183,8 +196,17 @@ def run(quick: bool = False) -> list[Row]:
                     "tensor lr, eager: lrfunc / torch",
                     t["lrfunc eager"],
                     t["torch"],
-                    "many small tensor ops vs torch's one fill_"
+                    "host path: one fill_ per tensor"
                     + (f"; torch's float32 lr off by {drift:.0e}" if drift > 1e-6 else ""),
+                )
+            )
+            rows.append(
+                _row(
+                    name,
+                    "tensor lr, eager device path: lrfunc / torch",
+                    t["lrfunc device"],
+                    t["torch"],
+                    "after a tensor advance: the formula as small tensor ops",
                 )
             )
             rows.append(

@@ -12,6 +12,8 @@ Examples:
 from . import checks as checks
 from . import functional as functional
 from . import ops as ops
+from ._apply import apply_schedules as apply_schedules
+from ._apply import base_values as base_values
 from ._basic import constant as constant
 from ._basic import cosine as cosine
 from ._basic import exp as exp
@@ -53,8 +55,6 @@ from ._plot import plot as plot
 from ._schedule import Child as Child
 from ._schedule import Schedule as Schedule
 from ._scheduler import Scheduler as Scheduler
-from ._scheduler import apply_schedules as apply_schedules
-from ._scheduler import base_values as base_values
 from ._tree import joins as joins
 from ._tree import walk as walk
 from ._validate import ParameterError as ParameterError

@@ -140,10 +140,10 @@ class TestTensorPath:
                     group["lr"], SCHED(torch.tensor(k), torch.tensor([0.1, 0.2])[g]), rtol=0, atol=0
                 )
         # The stored bases are the scheduler's own tensors.
-        stored = {t.base.data_ptr() for t in scheduler._all}  # type: ignore[attr-defined]
+        stored = {t.base.data_ptr() for t in scheduler._plan.targets}  # type: ignore[union-attr]
         live = {g[k].data_ptr() for g in opt.param_groups for k in ("lr", "weight_decay")}
         assert not stored & live
-        assert len(stored) == len(scheduler._all)  # type: ignore[attr-defined]
+        assert len(stored) == len(scheduler._plan.targets)
         last = scheduler.get_last_lr()
         assert last[0] is not opt.param_groups[0]["lr"] and torch.equal(
             last[0], opt.param_groups[0]["lr"]

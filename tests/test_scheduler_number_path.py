@@ -1,8 +1,5 @@
-"""The adapter's number path binds kernel parameters once; values stay sched(k, base).
-
-``Scheduler`` calls a kernel schedule's formula with its parameters bound as keyword
-defaults (no ``**params`` per step). These tests pin that the values are bit-identical to
-``sched(k, base)`` and that the scheduler still pickles and copies.
+"""The adapter's number path: values are ``sched(k, base)`` bit for bit, and the
+scheduler still pickles and copies.
 """
 
 from __future__ import annotations
