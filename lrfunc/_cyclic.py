@@ -45,14 +45,19 @@ def _nonzero(denominator: Value) -> Value:
 
 
 def _cycle_start(index: Value, period: Any, mult: float) -> Value:
-    """Step where cycle ``index`` begins: ``period (mult^i - 1) / (mult - 1)``."""
+    """Step where cycle ``index`` begins: ``period (mult^i - 1) / (mult - 1)``.
+
+    Written with ``expm1``/``log1p`` so the result is within a few ulps of the exact start
+    for every ``mult`` (the closed form loses digits as ``mult`` nears 1). A start within
+    16 ulps of an integer is that integer: the exact start of cycle 1 is ``period``, and
+    the cycle's first step must not fall in the cycle before by one rounding.
+    """
     if mult == 1.0:
         return index * period
-    start = period * (ops.pow(mult, index) - 1.0) / (mult - 1.0)
-    if float(mult).is_integer():
-        # The exact start is an integer; rounding removes any ulp a pow() may add.
-        start = ops.floor(start + 0.5)
-    return start
+    start = period * ops.expm1(index * math.log1p(mult - 1.0)) / (mult - 1.0)
+    nearest = ops.floor(start + 0.5)
+    off = ops.maximum(start - nearest, nearest - start)
+    return ops.where(off <= 16.0 * ops.eps(start) * ops.maximum(start, 1.0), nearest, start)
 
 
 def cycle_position(
@@ -60,15 +65,19 @@ def cycle_position(
 ) -> tuple[Value, Value, Value]:
     """``(index, local step, length)`` of the cycle that holds ``step``.
 
-    Cycle ``i`` is ``period * mult**i`` steps long. The index comes from a logarithm,
-    then is corrected by one either way with exact comparisons against the cycles'
-    start steps, so no rounding puts a step in the wrong cycle (branch-free on tensors).
-    With ``cycles``, steps past the last cycle stay at its end.
+    Cycle ``i`` is ``period * mult**i`` steps long. With ``mult == 1`` the index is a
+    plain floor division; otherwise it comes from a logarithm, then is corrected by one
+    either way with comparisons against the cycles' start steps, so no rounding puts a
+    step in the wrong cycle (branch-free on tensors). The length is formed directly (not
+    as a difference of two large starts) and the local step is clamped to it, so both
+    stay finite at any step. With ``cycles``, steps past the last cycle stay at its end.
 
     Examples:
         >>> from lrfunc._cyclic import cycle_position
         >>> cycle_position(7, 2, mult=2.0)  # cycles [0, 2), [2, 6), [6, 14)
         (2.0, 1.0, 8.0)
+        >>> cycle_position(3, 3, mult=2.6238033163805885)[:2]  # cycle 1 starts at 3
+        (1.0, 0.0)
     """
     if cycles is not None:
         step = ops.minimum(step, _cycle_start(float(cycles), period, mult))
@@ -81,16 +90,15 @@ def cycle_position(
         index = ops.where(step >= _cycle_start(index + 1.0, period, mult), index + 1.0, index)
     if cycles is not None:
         index = ops.minimum(index, float(cycles - 1))
-    begin = _cycle_start(index, period, mult)
-    return index, step - begin, _cycle_start(index + 1.0, period, mult) - begin
+    length = period * ops.pow(mult, index) if mult != 1.0 else period
+    local = ops.clamp(step - _cycle_start(index, period, mult), 0.0, length)
+    return index, local, length
 
 
 def _total_steps(period: int, mult: float, cycles: int | None) -> int | None:
     if cycles is None:
         return None
-    if mult == 1.0:
-        return period * cycles
-    return math.ceil(period * (mult**cycles - 1.0) / (mult - 1.0))
+    return math.ceil(_cycle_start(float(cycles), period, mult))
 
 
 # -- checks ---------------------------------------------------------------------------------

@@ -34,9 +34,12 @@ __all__ = [
     "as_int",
     "clamp",
     "cos",
+    "eps",
     "exp",
+    "expm1",
     "floor",
     "log",
+    "log1p",
     "maximum",
     "minimum",
     "ndtr",
@@ -118,6 +121,27 @@ def exp(x: Value) -> Value:
     if type(x) not in _NUMBERS and isinstance(x, Tensor):
         return torch.exp(x)
     return math.exp(x) if x < 709.0 else math.inf
+
+
+def expm1(x: Value) -> Value:
+    """``e**x - 1``, accurate for small ``x``; past float range gives inf, never raises."""
+    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+        return torch.expm1(x)
+    return math.expm1(x) if x < 709.0 else math.inf
+
+
+def log1p(x: Value) -> Value:
+    """``log(1 + x)`` for ``x > -1``, accurate for small ``x``."""
+    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+        return torch.log1p(x)
+    return math.log1p(x)
+
+
+def eps(x: Value) -> float:
+    """The machine epsilon of ``x``'s floating type (float64's for a Python number)."""
+    if isinstance(x, Tensor) and x.is_floating_point():
+        return torch.finfo(x.dtype).eps
+    return 2.220446049250313e-16
 
 
 def log(x: Value) -> Value:

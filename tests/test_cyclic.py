@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import pickle
+from fractions import Fraction
 
 import pytest
 import torch
@@ -485,3 +486,62 @@ BAD_IDS = [
 def test_bad_input(build, error, message):
     with pytest.raises(error, match=message):
         build()
+
+
+# -- exact cycle starts for every mult (timm cycle_mul, Keras t_mul) ----------------------
+
+
+def _exact_start(period: int, mult: float, i: int) -> Fraction:
+    """``T (mu^i - 1) / (mu - 1)`` in exact rational arithmetic of the float ``mult``."""
+    mu = Fraction(mult)
+    if mu == 1:
+        return Fraction(period * i)
+    return period * (mu**i - 1) / (mu - 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    period=st.integers(1, 50),
+    mult=st.floats(1.0, 4.0, allow_nan=False, allow_infinity=False),
+    i=st.integers(1, 8),
+)
+def test_every_cycle_starts_at_its_first_step_for_float_mult(
+    period: int, mult: float, i: int
+) -> None:
+    start = _exact_start(period, mult, i)
+    # The cycle's first step; a start within 16 ulps of an integer is that integer (the
+    # documented rounding of _cycle_start: a float cannot tell them apart).
+    nearest = round(start)
+    snapped = abs(start - nearest) <= 16 * 2.0**-52 * max(start, 1)
+    first = nearest if snapped else math.ceil(start)
+    index, _, _ = cycle_position(float(first), period, mult)
+    t_index, _, _ = cycle_position(torch.tensor(first).to(torch.float64), period, mult)
+    assert index == i and float(t_index) == i, (start, first)
+    before = first - 1
+    if before >= _exact_start(period, mult, i - 1) + 1:
+        assert cycle_position(float(before), period, mult)[0] == i - 1
+    if snapped:  # an integer start: the step gets the cycle's peak
+        sched = lf.restarts(period, mult=mult, decay=0.5)
+        assert sched(first) == 0.5**i
+        assert sched(torch.tensor(first)).item() == 0.5**i
+
+
+def test_the_reported_float_mult_start() -> None:
+    # restarts(3, mult=2.62...) put step 3 at the end of cycle 0 (0.0) before the fix.
+    sched = lf.restarts(3, mult=2.6238033163805885)
+    assert sched(3) == 1.0 and sched(torch.tensor(3)).item() == 1.0
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64, torch.int64])
+@pytest.mark.parametrize("k", [2**29 + 5, 2**40 + 3, 2**53])
+def test_cycles_stay_finite_at_huge_steps(dtype: torch.dtype, k: int) -> None:
+    for sched in (
+        lf.restarts(10),
+        lf.restarts(1),
+        lf.restarts(7, mult=1.5),
+        lf.repeat(lf.linear(3)),
+    ):
+        out = sched(torch.tensor(k, dtype=dtype))
+        assert torch.isfinite(out), (sched, k, dtype)
+        assert math.isfinite(sched(k))
+    assert lf.restarts(1)(2**53) == 1.0  # mult == 1: a plain modulo, exact
