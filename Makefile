@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench gpu-check clean
+.PHONY: demo test lint typecheck bench gpu-check clean fidelity
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/pyright
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(PEERS) build *.egg-info .pytest_cache
 
 bench: $(STAMP)
 	$(PY) -m bench.run
@@ -37,3 +37,21 @@ bench: $(STAMP)
 # On a machine with a CUDA GPU: the CUDA-graph tests and the GPU benchmark (< 5 min).
 gpu-check: $(STAMP)
 	scripts/gpu_check.sh
+
+# The conventions pages checked against the peer libraries themselves (tests/fidelity/).
+# Its own environment, never part of `make test` or CI: the peers are large. timm and
+# Composer go in without their dependencies: both pull a torchvision (a CUDA build, which
+# cannot load beside the CPU torch) and Composer pins torch<2.7; the tests load their
+# scheduler modules from source (tests/fidelity/peers.py).
+PEERS := .venv-peers
+PEERS_STAMP := $(PEERS)/.installed
+
+$(PEERS_STAMP): pyproject.toml Makefile
+	test -x $(PEERS)/bin/python || $(PYTHON) -m venv $(PEERS)
+	$(PEERS)/bin/python -m pip install -q --disable-pip-version-check "$(TORCH)"
+	$(PEERS)/bin/python -m pip install -q --disable-pip-version-check -e ".[test,peers]" "$(TORCH)"
+	$(PEERS)/bin/python -m pip install -q --disable-pip-version-check --no-deps timm==1.0.31 mosaicml==0.32.1
+	touch $(PEERS_STAMP)
+
+fidelity: $(PEERS_STAMP)
+	KERAS_BACKEND=torch $(PEERS)/bin/python -m pytest -p no:cacheprovider -o addopts="" -q -rsx tests/fidelity

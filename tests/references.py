@@ -19,7 +19,8 @@ def timm_cosine(
     warmup_lr_init=0.0,
     warmup_prefix=False,
 ):
-    """timm/scheduler/cosine_lr.py: CosineLRScheduler._get_lr (k_decay=1)."""
+    """timm/scheduler/cosine_lr.py: CosineLRScheduler._get_lr (k_decay=1), timm 1.0.31:
+    ``cycle_limit=0`` runs no cycle (``lr_min`` everywhere)."""
     if t < warmup_t:
         return warmup_lr_init + t * (base - warmup_lr_init) / warmup_t
     if warmup_prefix:
@@ -33,6 +34,6 @@ def timm_cosine(
         t_i = t_initial
         t_curr = t - (t_initial * i)
     lr_max = base * cycle_decay**i
-    if cycle_limit == 0 or (cycle_limit > 0 and i < cycle_limit):
+    if i < cycle_limit:
         return lr_min + 0.5 * (lr_max - lr_min) * (1 + math.cos(math.pi * t_curr / t_i))
     return lr_min
