@@ -27,7 +27,6 @@ def test_constant_with_warmup(w: int) -> None:
     assert_matches(lf.warmup(w, start=0.0), ref, range(w + EXTRA))
 
 
-@pytest.mark.xfail(strict=False, reason="needs warmup(0)")
 def test_constant_with_zero_warmup() -> None:
     ref = hf("get_constant_schedule_with_warmup", 20, 0)
     assert_matches(lf.warmup(0, start=0.0), ref, range(20))
