@@ -222,7 +222,8 @@ def check_step(step: Any) -> float | int:
     too_big = isinstance(step, int) and step > _LARGEST_FLOAT
     if too_big or not math.isfinite(step) or step < 0:
         raise ParameterValueError("step", f"step must be finite and >= 0, got {step!r}")
-    return step  # type: ignore[return-value]
+    # As the equal Python number: a numpy uint32 step would wrap around in ``step - by``.
+    return int(step) if isinstance(step, Integral) else float(step)
 
 
 def check_base_lr(base_lr: Any) -> Any:

@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pytest
 import torch
 
@@ -273,3 +274,26 @@ CASES = [
 def test_bad_input(build: Callable[[], Any], error: type[Exception], pattern: str) -> None:
     with pytest.raises(error, match=pattern):
         build()
+
+
+@pytest.mark.parametrize(
+    "step",
+    [np.uint32(3), np.uint8(3), np.int64(3), np.float32(3.0), np.float64(3.0), 3],
+    ids=["uint32", "uint8", "int64", "float32", "float64", "int"],
+)
+def test_scalar_steps_of_any_type_equal_the_python_number(step: object) -> None:
+    # numpy unsigned steps used to wrap around inside the formula (shift: 3 - 3 ... - by).
+    for sched in (
+        lf.shift(lf.linear(6), 3),
+        lf.shift(lf.linear(6), 5),
+        lf.chain(lf.warmup(2), lf.cosine(8)),
+    ):
+        assert sched(step, 0.5) == sched(3, 0.5)
+
+
+class _MyInt(int):
+    pass
+
+
+def test_int_subclass_step_equals_the_int() -> None:
+    assert lf.shift(lf.linear(6), 5)(_MyInt(2)) == lf.shift(lf.linear(6), 5)(2)
