@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 from ._ops import _NUMBERS, Tensor, Value
+from ._realize import realized
 from ._validate import check_base_lr, check_step
 
 __all__ = ["evaluate", "tensor_step"]
@@ -61,6 +62,6 @@ def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
             # float32) with torch.full (torch.tensor would be a blocking copy on CUDA).
             out = torch.full((), out, dtype=dtype, device=step.device)
         shape = torch.broadcast_shapes(step.shape, out.shape)
-        return out if out.shape == shape else out.expand(shape).clone()
+        return realized(out if out.shape == shape else out.expand(shape).clone())
     out = fn(check_step(step), check_base_lr(base_lr))
     return out if isinstance(out, Tensor) else float(out)
