@@ -5,10 +5,13 @@ Inductor fuses pointwise producers into their consumers: left alone, ``p - lr * 
 per vector of every parameter it updates. Inductor keeps a value in memory (a buffer it
 stores once and loads where it is read) only when a heuristic says so (several readers
 *and* many reads or ops, or an exp/log on CPU), and a schedule used by one reader, or
-short enough, never qualifies. ``as_strided`` is the one standard op whose lowering
-realizes its input, on every Inductor since torch 2.0; the ``clone`` after it keeps the
-value from being a view, which a compiled function returning it would re-create on each
-call. Outside ``torch.compile`` nothing is done: eager torch never fuses.
+short enough, never qualifies. ``as_strided`` is a standard op whose Inductor lowering
+realizes its input (``x.realize()`` before it reinterprets the storage; read in torch
+2.13's ``torch/_inductor/lowering.py``), so the schedule becomes one scalar computation
+per step and the update loops load its value. ``tests/test_compile_once.py`` fails on a
+torch where this stops holding. The ``clone`` makes the result a tensor of its own rather
+than a view, as on the eager path; Inductor drops it again as a no-op (one store either
+way). Outside ``torch.compile`` nothing is done: eager torch never fuses.
 """
 
 from __future__ import annotations
