@@ -44,14 +44,11 @@ GOAL = 1.02
 NOTES = [
     "Compiled train step (CPU, subnormals flushed): 'constant tensor lr' is the same graph "
     "with the lr passed in as a tensor that never changes, so lrfunc in graph / constant "
-    "tensor lr is the schedule's own cost. Inside make bench its per-round ratios are "
-    "bimodal (rounds near 1.0 and near 1.2: see the IQR); run alone (python -m "
-    "bench.bench_compile) it was 1.06x (IQR 1.05-1.08), ~50 us of a ~0.8 ms step, and "
-    "the same when the schedule's value is computed but not used (sched * 0 + lr): the "
-    "schedule's arithmetic itself, plausibly fused by Inductor into each parameter's "
-    "update loop. Not yet investigated further (the Scheduler's tensor path writes the "
-    "value into the lr tensor with copy_ instead). The 2% goal is not met on this CPU; "
-    "the CUDA-graph figure needs a GPU (scripts/gpu_check.sh).",
+    "tensor lr is the schedule's own cost. Under torch.compile the schedule's value is "
+    "stored once per step (lrfunc/_realize.py); before that, Inductor inlined the whole "
+    "warmup + cosine (float64, std::cos) into each parameter's update loop and this ratio "
+    "was 1.14x. On a 2-core CPU shared with other jobs single rounds are noisy (see the "
+    "IQR); the CUDA-graph figure needs a GPU (scripts/gpu_check.sh).",
 ]
 
 

@@ -5,11 +5,16 @@
 - torch: ``SequentialLR(LinearLR, CosineAnnealingLR)`` stepped ``n`` times, reading
   ``get_last_lr()`` each step (what it takes to know a torch schedule's values).
 
+And the vectorised call against what a user would write by hand, interleaved: the same
+warmup + cosine as one float64 torch expression over the same integer steps, and
+``constant()`` over 10x more steps against ``torch.full`` (the step convention's own cost).
+
 Reproduce: ``python -m bench.bench_trajectory [--quick]``.
 """
 
 from __future__ import annotations
 
+import math
 import time
 import warnings
 
@@ -17,7 +22,7 @@ import torch
 
 import lrfunc as lf
 
-from ._timing import Row, format_seconds, run_alone
+from ._timing import Row, format_seconds, interleaved, ratio, run_alone
 
 WARMUP = 1_000
 
@@ -43,6 +48,59 @@ def _torch_trajectory(steps: int, base_lr: float, total: int) -> list[float]:
         out.append(sched.get_last_lr()[0])
         sched.step()
     return out
+
+
+def _by_hand(steps: torch.Tensor, base_lr: float, total: int) -> torch.Tensor:
+    """Warmup + cosine as one float64 torch expression, as a user would write it."""
+    s = steps.to(torch.float64)
+    start = 1 / (WARMUP + 1)
+    warm = base_lr * (start + (1 - start) * s.clamp(max=WARMUP) / WARMUP)
+    t = (s - WARMUP).clamp(0, total - WARMUP) / (total - WARMUP)
+    cos = base_lr * 0.5 * (1 + torch.cos(math.pi * t))
+    return torch.where(s < WARMUP, warm, cos).to(torch.get_default_dtype())
+
+
+def _by_hand_rows(sched: lf.Schedule, grid: torch.Tensor, base_lr: float, quick: bool) -> list[Row]:
+    steps = len(grid)
+    by_hand = _by_hand(grid, base_lr, steps)
+    torch.testing.assert_close(sched(grid, base_lr), by_hand, rtol=1e-6, atol=0)
+    rounds = 3 if quick else 15
+    t = interleaved(
+        {"lrfunc": lambda: sched(grid, base_lr), "by hand": lambda: _by_hand(grid, base_lr, steps)},
+        number=1,
+        rounds=rounds,
+    )
+    median, q1, q3 = ratio(t["lrfunc"], t["by hand"])
+    rows = [
+        Row(
+            f"trajectory, {steps:,} steps",
+            "lrfunc vectorised / float64 torch expression by hand",
+            f"{median:.2f}x",
+            f"IQR {q1:.2f}-{q3:.2f}; {format_seconds(t['lrfunc'].median)} vs "
+            f"{format_seconds(t['by hand'].median)}",
+        )
+    ]
+    many = torch.arange(10 * steps)
+    constant = lf.constant()
+    t = interleaved(
+        {
+            "lrfunc": lambda: constant(many, base_lr),
+            "fill": lambda: torch.full(many.shape, base_lr),
+        },
+        number=1,
+        rounds=rounds,
+    )
+    median, q1, q3 = ratio(t["lrfunc"], t["fill"])
+    rows.append(
+        Row(
+            f"trajectory, constant(), {len(many):,} steps",
+            "lrfunc vectorised / torch.full",
+            f"{median:.1f}x",
+            f"IQR {q1:.1f}-{q3:.1f}; {format_seconds(t['lrfunc'].median)} vs "
+            f"{format_seconds(t['fill'].median)}; float64 steps made from the int64 ones",
+        )
+    )
+    return rows
 
 
 def _best_of(fn, repeats: int) -> float:  # type: ignore[no-untyped-def]
@@ -90,6 +148,7 @@ def run(quick: bool = False) -> list[Row]:
         ),
         Row(name, "speed-up number loop vs stepping torch", f"{stepped / numbers:.1f}x", ""),
         Row(name, "max relative difference to torch (2,000 steps)", f"{agree:.1e}", ""),
+        *_by_hand_rows(sched, grid, base_lr, quick),
     ]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import torch
 
 from ._ops import _NUMBERS, Tensor, Value
+from ._realize import realized
 from ._validate import check_base_lr, check_step
 
 __all__ = ["evaluate", "tensor_step"]
@@ -28,10 +29,11 @@ _LARGEST = sys.float_info.max  # NaN and inf fail ``0 <= step <= _LARGEST``, as 
 def tensor_step(step: Tensor) -> Tensor:
     """The step as the schedules' arithmetic wants it: float, and never below 0."""
     if not step.is_floating_point():
-        # MPS has no float64; there integer steps are exact up to 2**24 only.
+        # MPS has no float64; there integer steps are exact up to 2**24 only. The widened
+        # copy is new, so it is clamped in place (no NaN to mind in an integer step).
         wide = torch.float32 if step.device.type == "mps" else torch.float64
-        step = step.to(wide)
-    return torch.where(step >= 0, step, torch.zeros_like(step))  # NaN >= 0 is False
+        return step.to(wide).clamp_min_(0)
+    return torch.where(step >= 0, step, 0.0)  # NaN >= 0 is False
 
 
 def _result_dtype(step: Tensor, base_lr: Any) -> torch.dtype:
@@ -54,13 +56,12 @@ def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
     if isinstance(step, Tensor):
         out = fn(tensor_step(step), base_lr)
         dtype = _result_dtype(step, base_lr)
-        if isinstance(out, Tensor):
-            out = out.to(device=step.device, dtype=dtype)
-        else:
-            # A step-independent Python number: created in its dtype (not rounded through
+        if not isinstance(out, Tensor):
+            # A step-independent Python number: filled in its dtype (not rounded through
             # float32) with torch.full (torch.tensor would be a blocking copy on CUDA).
-            out = torch.full((), out, dtype=dtype, device=step.device)
+            return realized(torch.full(step.shape, out, dtype=dtype, device=step.device))
+        out = out.to(device=step.device, dtype=dtype)
         shape = torch.broadcast_shapes(step.shape, out.shape)
-        return out if out.shape == shape else out.expand(shape).clone()
+        return realized(out if out.shape == shape else out.expand(shape).clone())
     out = fn(check_step(step), check_base_lr(base_lr))
     return out if isinstance(out, Tensor) else float(out)
