@@ -32,9 +32,11 @@ from ._validate import (
 )
 
 __all__ = [
+    "DECAY_SHAPES",
     "WARMUP_SHAPES",
     "constant",
     "cosine",
+    "decay_shape",
     "exp",
     "linear",
     "multistep",
@@ -48,6 +50,27 @@ __all__ = [
 
 #: The ramps :class:`warmup` knows.
 WARMUP_SHAPES = ("linear", "cosine", "exponential", "1-sqrt")
+
+#: The cooldown shapes: ``"linear"`` 1 - p, ``"cosine"`` (1 + cos pi p) / 2,
+#: ``"1-sqrt"`` 1 - sqrt(p) (Hägele et al. 2024), ``"poly"`` (1 - p) ** power.
+DECAY_SHAPES = ("linear", "cosine", "1-sqrt", "poly")
+
+
+def decay_shape(p: Value, shape: str, power: Any = None) -> Value:
+    """The cooldown shape ``shape`` at progress ``p`` in ``[0, 1]`` (1 down to 0).
+
+    Examples:
+        >>> from lrfunc._basic import decay_shape
+        >>> [decay_shape(0.25, s) for s in ("linear", "1-sqrt", "poly")]
+        [0.75, 0.5, 0.5625]
+    """
+    if shape == "linear":
+        return 1.0 - p
+    if shape == "cosine":
+        return 0.5 * (1.0 + ops.cos(math.pi * p))
+    if shape == "1-sqrt":
+        return 1.0 - ops.sqrt(p)
+    return ops.pow(1.0 - p, 2.0 if power is None else power)  # "poly"
 
 
 def progress(step: Value, steps: Any) -> Value:
@@ -320,7 +343,7 @@ class cosine(Schedule):
     exponent: float = field(default=1.0, metadata=POSITIVE)
 
     def formula(self, step: Value, base_lr: Any) -> Value:
-        factor = 0.5 * (1.0 + ops.cos(math.pi * progress(step, self.steps)))
+        factor = decay_shape(progress(step, self.steps), "cosine")
         if isinstance(self.exponent, Tensor) or self.exponent != 1.0:
             factor = ops.pow(factor, self.exponent)
         return base_lr * (self.end + (1.0 - self.end) * factor)
@@ -351,7 +374,7 @@ class poly(Schedule):
     end: float = field(default=0.0, metadata=FACTOR)
 
     def formula(self, step: Value, base_lr: Any) -> Value:
-        left = ops.pow(1.0 - progress(step, self.steps), self.power)
+        left = decay_shape(progress(step, self.steps), "poly", self.power)
         return base_lr * (self.end + (1.0 - self.end) * left)
 
 

@@ -13,20 +13,20 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from . import _ops as ops
+from ._basic import decay_shape
 from ._ops import Value
 from ._schedule import Schedule
 from ._validate import (
     BOOL,
     FACTOR,
-    FINITE_SCHEDULE,
     PERIOD,
     POSITIVE,
-    ParameterTypeError,
     ParameterValueError,
     check_finite_schedule,
     check_period,
     check_python_number,
     check_real,
+    check_schedule,
     checked,
     choice,
     optional,
@@ -120,12 +120,22 @@ def _half_cycle(low_open: bool) -> Any:
     return check_python_number(check)
 
 
-def _check_amplitude(name: str, value: Any) -> Any:
-    if value is not None and not isinstance(value, Schedule):
-        raise ParameterTypeError(
-            name, f"{name} must be a Schedule or None, got {value!r} ({type(value).__name__})"
+def _check_cycle_shape(name: str, value: Any) -> Any:
+    """A finite schedule of at least one step: it is stretched over each cycle."""
+    check_finite_schedule(name, value)
+    if value.steps < 1:
+        raise ParameterValueError(
+            name, f"{name} must last at least one step to fill a cycle, got {value!r}"
         )
     return value
+
+
+def _in_cycle(shape: Schedule, local: Value, length: Value, base_lr: Any) -> Value:
+    """``shape`` stretched over a cycle of ``length`` steps, ``local`` steps in."""
+    n = shape.steps
+    assert isinstance(n, int)  # checked at construction
+    # local * n / L, not (local / L) * n: exact whenever the result is an integer.
+    return shape.formula(ops.clamp(local * n / length, 0.0, n), base_lr)
 
 
 # -- onecycle -------------------------------------------------------------------------------
@@ -271,7 +281,7 @@ class cyclic(Schedule):
         default="triangular", metadata=checked(choice("triangular", "triangular2", "exp_range"))
     )
     gamma: float = field(default=1.0, metadata=POSITIVE)
-    amplitude: Schedule | None = field(default=None, metadata=checked(_check_amplitude))
+    amplitude: Schedule | None = field(default=None, metadata=checked(optional(check_schedule)))
     amplitude_by: str = field(default="cycle", metadata=checked(choice("cycle", "step")))
 
     steps = None
@@ -365,7 +375,7 @@ class restarts(Schedule):
     decay: float = field(default=1.0, metadata=POSITIVE)
     end: float = field(default=0.0, metadata=FACTOR)
     cycles: int | None = field(default=None, metadata=_CYCLES)
-    shape: Schedule | None = field(default=None, metadata=checked(optional(check_finite_schedule)))
+    shape: Schedule | None = field(default=None, metadata=checked(optional(_check_cycle_shape)))
     decay_mode: str = field(default="peak", metadata=checked(choice("peak", "amplitude")))
 
     def check(self) -> None:
@@ -373,14 +383,10 @@ class restarts(Schedule):
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         index, local, length = cycle_position(step, self.period, self.mult, self.cycles)
-        shape = self.shape
-        if shape is None:
-            share = 0.5 * (1.0 + ops.cos(math.pi * ops.clamp(local / length, 0.0, 1.0)))
+        if self.shape is None:
+            share = decay_shape(ops.clamp(local / length, 0.0, 1.0), "cosine")
         else:
-            n = shape.steps
-            assert isinstance(n, int)  # checked at construction
-            # local * n / L, not (local / L) * n: exact whenever the result is an integer.
-            share = shape.formula(ops.clamp(local * n / length, 0.0, n), 1.0)
+            share = _in_cycle(self.shape, local, length, 1.0)
         end = self.end
         height = ops.pow(self.decay, index)
         height = (1.0 - end) * height if self.decay_mode == "amplitude" else height - end
@@ -414,7 +420,7 @@ class repeat(Schedule):
         8
     """
 
-    schedule: Schedule = field(metadata=FINITE_SCHEDULE)
+    schedule: Schedule = field(metadata=checked(_check_cycle_shape))
     times: int | None = field(default=None, metadata=_CYCLES)
     _: KW_ONLY
     mult: float = field(default=1.0, metadata=_MULT)
@@ -425,8 +431,5 @@ class repeat(Schedule):
         object.__setattr__(self, "steps", steps)
 
     def formula(self, step: Value, base_lr: Any) -> Value:
-        n = self.schedule.steps
-        index, local, length = cycle_position(step, n, self.mult, self.times)
-        # local * n / L, not (local / L) * n: exact whenever the result is an integer.
-        inner = ops.clamp(local * n / length, 0.0, n)  # type: ignore[operator]
-        return self.schedule.formula(inner, base_lr) * ops.pow(self.decay, index)
+        index, local, length = cycle_position(step, self.schedule.steps, self.mult, self.times)
+        return _in_cycle(self.schedule, local, length, base_lr) * ops.pow(self.decay, index)

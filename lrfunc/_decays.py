@@ -7,18 +7,18 @@ the formula (the kernels of :mod:`lrfunc.functional` derive from them).
 
 from __future__ import annotations
 
-import math
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from . import _ops as ops
-from ._basic import progress, ramp
+from ._basic import progress, ramp, warmup
 from ._ops import Value
 from ._schedule import Schedule
 from ._validate import (
     BOOL,
     FACTOR,
     FACTORS,
+    FINITE_SCHEDULE,
     LENGTH,
     PERIOD,
     POSITIVE,
@@ -26,7 +26,6 @@ from ._validate import (
     check_boundaries,
     check_every,
     check_positive,
-    check_schedule,
     checked,
     choice,
     optional,
@@ -44,18 +43,6 @@ def _check_points(name: str, value: Any) -> tuple[int, ...]:
             name, f"{name} must have at least 2 entries, got {list(boundaries)}"
         )
     return boundaries
-
-
-def _check_finite(name: str, value: Any) -> Schedule:
-    """The schedule :class:`kdecay` warps: a finite one."""
-    check_schedule(name, value)
-    if not isinstance(value.steps, int):
-        raise ParameterValueError(
-            name,
-            f"kdecay needs a finite schedule (steps an int), got {value!r} "
-            f"with steps={value.steps!r}",
-        )
-    return value
 
 
 @dataclass(frozen=True, repr=False)
@@ -94,20 +81,22 @@ class inverse_sqrt(Schedule):
 
     steps = None
 
+    _ramp: ClassVar[Schedule | None]  # the warmup piece, built in check()
+
     def check(self) -> None:
         if self.timescale is None and self.warmup == 0:
             raise ParameterValueError(
                 "timescale", "inverse_sqrt with warmup=0 needs a timescale > 0, got None"
             )
+        ramp = warmup(self.warmup, start=self.start) if self.warmup else None
+        object.__setattr__(self, "_ramp", ramp)
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         warmup = self.warmup
         tau = warmup if self.timescale is None else self.timescale
         out = ops.sqrt(tau / (ops.maximum(step, warmup) - warmup + tau))
-        if warmup > 0:
-            start = 1.0 / (warmup + 1) if self.start is None else self.start
-            up = ramp(progress(step, warmup), start, "linear")
-            out = ops.where(step < warmup, up, out)
+        if self._ramp is not None:
+            out = ops.where(step < warmup, self._ramp.formula(step, 1.0), out)
         return base_lr * out
 
 
@@ -271,9 +260,7 @@ class interpolate(Schedule):
         out: Value = values[0]
         for i in range(len(boundaries) - 1):
             t0, t1, v0, v1 = boundaries[i], boundaries[i + 1], values[i], values[i + 1]
-            p = ops.minimum(ops.maximum(step - t0, 0.0), t1 - t0) / (t1 - t0)
-            if self.shape == "cosine":
-                p = 0.5 * (1.0 - ops.cos(math.pi * p))
+            p = ramp(progress(ops.maximum(step - t0, 0.0), t1 - t0), 0.0, self.shape)
             out = ops.where(step >= t0, v0 + (v1 - v0) * p, out)
         # The last point exactly, not v0 + (v1 - v0) * 1 (one rounding away from it).
         out = ops.where(step >= boundaries[-1], values[-1], out)
@@ -336,7 +323,7 @@ class kdecay(Schedule):
         [1.0, 0.9375, 0.75, 0.4375, 0.0, 0.0]
     """
 
-    schedule: Schedule = field(metadata=checked(_check_finite))
+    schedule: Schedule = field(metadata=FINITE_SCHEDULE)
     k: float = field(metadata=POSITIVE)
 
     def check(self) -> None:

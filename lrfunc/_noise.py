@@ -91,11 +91,9 @@ def noise_factor(
     u = uniform(step, seed)
     if kind == "uniform":
         n = (2.0 * u - 1.0) * pct
-    elif kind == "normal":
+    else:  # "normal"
         low = ops.ndtr(-pct / std)  # the truncated law's CDF runs from low to 1 - low
         n = std * ops.ndtri(low + u * (1.0 - 2.0 * low))
-    else:
-        raise ValueError(f"kind must be one of {NOISE_KINDS}; got {kind!r}")
     out = ops.where(step >= start, 1.0 + n, 1.0)
     if end is not None:
         out = ops.where(step < end, out, 1.0)

@@ -305,7 +305,9 @@ def check_finite_schedule(name: str, value: Any) -> Any:
     check_schedule(name, value)
     if not isinstance(value.steps, int):
         raise ParameterValueError(
-            name, f"{name} must be a finite schedule (steps is an int), got {value!r}"
+            name,
+            f"{name} must be a finite schedule (steps is an int), got {value!r}: "
+            "a combinator that stretches or repeats it needs a finite schedule",
         )
     return value
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import KW_ONLY, dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from . import _ops as ops
-from ._basic import WARMUP_SHAPES, progress, ramp
+from ._basic import DECAY_SHAPES, WARMUP_SHAPES, decay_shape, progress, warmup
 from ._ops import Value
 from ._schedule import Schedule
 from ._validate import (
@@ -31,30 +31,7 @@ from ._validate import (
     real,
 )
 
-__all__ = ["DECAY_SHAPES", "cooldown", "decay_shape", "resolve_length", "wsd"]
-
-#: The cooldown shapes: ``"linear"`` 1 - p, ``"cosine"`` (1 + cos pi p) / 2,
-#: ``"1-sqrt"`` 1 - sqrt(p) (Hägele et al. 2024), ``"poly"`` (1 - p) ** power.
-DECAY_SHAPES = ("linear", "cosine", "1-sqrt", "poly")
-
-
-def decay_shape(p: Value, shape: str, power: Any = None) -> Value:
-    """The cooldown shape ``shape`` at progress ``p`` in ``[0, 1]`` (1 down to 0).
-
-    Examples:
-        >>> from lrfunc._wsd import decay_shape
-        >>> [decay_shape(0.25, s) for s in ("linear", "1-sqrt", "poly")]
-        [0.75, 0.5, 0.5625]
-    """
-    if shape == "linear":
-        return 1.0 - p
-    if shape == "cosine":
-        return 0.5 * (1.0 + ops.cos(math.pi * p))
-    if shape == "1-sqrt":
-        return 1.0 - ops.sqrt(p)
-    if shape == "poly":
-        return ops.pow(1.0 - p, 2.0 if power is None else power)
-    raise ValueError(f"shape must be one of {DECAY_SHAPES}; got {shape!r}")
+__all__ = ["cooldown", "resolve_length", "wsd"]
 
 
 def resolve_length(value: Any, steps: int) -> int:
@@ -130,6 +107,10 @@ class wsd(Schedule):
     start: float | None = field(default=None, metadata=checked(optional(real(0.0, 1.0))))
     warmup_shape: str = field(default="linear", metadata=checked(choice(*WARMUP_SHAPES)))
 
+    _n_warm: ClassVar[int]  # derived in check()
+    _n_decay: ClassVar[int]
+    _warmup: ClassVar[Schedule | None]
+
     def check(self) -> None:
         steps = self.steps
         n_warm = resolve_length(self.warmup, steps)
@@ -145,21 +126,19 @@ class wsd(Schedule):
                 f"decay={n_decay} updates",
             )
         _check_power(self.shape, self.power)
-        if self.warmup_shape == "exponential" and self.start == 0.0:
-            raise ParameterValueError(
-                "start", "start must be > 0 for warmup_shape='exponential', got 0.0"
-            )
+        # Derived once, here: the cooldown's length and the warmup piece (the warmup's own
+        # default start and checks, e.g. an exponential ramp needs start > 0).
+        object.__setattr__(self, "_n_warm", n_warm)
+        object.__setattr__(self, "_n_decay", n_decay)
+        ramp = warmup(n_warm, start=self.start, shape=self.warmup_shape) if n_warm else None
+        object.__setattr__(self, "_warmup", ramp)
 
     def formula(self, step: Value, base_lr: Any) -> Value:
-        steps, end = self.steps, self.end
-        n_warm = resolve_length(self.warmup, steps)
-        n_decay = resolve_length(self.decay, steps)
-        p = ops.minimum(ops.maximum(step - (steps - n_decay), 0.0), n_decay) / n_decay
+        end, n_decay = self.end, self._n_decay
+        p = progress(ops.maximum(step - (self.steps - n_decay), 0.0), n_decay)
         out = end + (1.0 - end) * decay_shape(p, self.shape, self.power)
-        if n_warm > 0:
-            start = 1.0 / (n_warm + 1) if self.start is None else self.start
-            up = ramp(progress(step, n_warm), start, self.warmup_shape)
-            out = ops.where(step < n_warm, up, out)
+        if self._warmup is not None:
+            out = ops.where(step < self._n_warm, self._warmup.formula(step, 1.0), out)
         return base_lr * out
 
 
@@ -210,7 +189,7 @@ class cooldown(Schedule):
         before = self.schedule.formula(step, base_lr)
         peak = self.schedule.formula(at, base_lr)
         floor = base_lr * self.end
-        p = ops.minimum(ops.maximum(step - at, 0.0), decay) / decay
+        p = progress(ops.maximum(step - at, 0.0), decay)
         after = floor + (peak - floor) * decay_shape(p, self.shape, self.power)
         # Exactly ``end`` at and after the last step (not one rounding away from it).
         after = ops.where(step < at + decay, after, floor)
