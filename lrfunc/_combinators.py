@@ -21,10 +21,10 @@ from ._validate import (
     POSITIVE,
     SCHEDULE,
     SCHEDULES,
-    ParameterTypeError,
     ParameterValueError,
     check_boundaries,
     check_factor,
+    check_int,
     checked,
     optional,
 )
@@ -38,17 +38,6 @@ def _set(obj: object, name: str, value: Any) -> None:
 
 
 _OPTIONAL_FACTOR = checked(optional(check_factor))
-
-
-def _check_offset(name: str, value: Any) -> int:
-    """A shift in time: an int of any sign (a float with an integral value is accepted)."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise ParameterTypeError(
-            name, f"{name} must be an int, got {value!r} ({type(value).__name__})"
-        )
-    return value
 
 
 @dataclass(frozen=True, repr=False, init=False)
@@ -297,7 +286,7 @@ class shift(Schedule):
     """
 
     schedule: Schedule = field(metadata=SCHEDULE)
-    by: int = field(metadata=checked(_check_offset))
+    by: int = field(metadata=checked(check_int))
 
     def check(self) -> None:
         inner = self.schedule.steps

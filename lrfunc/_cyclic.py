@@ -29,6 +29,7 @@ from ._validate import (
     check_schedule,
     checked,
     choice,
+    integral,
     optional,
     real,
 )
@@ -114,8 +115,7 @@ def _half_cycle(low_open: bool) -> Any:
     an int when it is integral."""
 
     def check(name: str, value: Any) -> Any:
-        value = check_real(name, value, low=0.0, low_open=low_open)
-        return int(value) if value.is_integer() else value
+        return integral(check_real(name, value, low=0.0, low_open=low_open))
 
     return check_python_number(check)
 

@@ -84,6 +84,24 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, Integral) and not isinstance(value, bool)
 
 
+def integral(value: Any) -> Any:
+    """A finite float with an integral value as that int (``10.0`` -> ``10``); else as is."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return int(value)
+    return value
+
+
+def check_int(name: str, value: Any, *, low: float = -math.inf) -> int:
+    """An int ``>= low`` (a float with an integral value is accepted)."""
+    value = integral(value)
+    what = "a positive int" if low == 1 else "an int >= 0" if low == 0 else "an int"
+    if not _is_int(value):
+        raise ParameterTypeError(name, f"{name} must be {what}, got {_describe(value)}")
+    if value < low:
+        raise ParameterValueError(name, f"{name} must be {what}, got {value!r}")
+    return int(value)
+
+
 def check_period(name: str, value: Any) -> Any:
     """A number of steps that must be at least 1 (a period, a cycle, a step interval).
 
@@ -91,13 +109,7 @@ def check_period(name: str, value: Any) -> Any:
     """
     if isinstance(value, torch.Tensor) and value.is_floating_point():
         return value
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)
-    if not _is_int(value):
-        raise ParameterTypeError(name, f"{name} must be a positive int, got {_describe(value)}")
-    if value <= 0:
-        raise ParameterValueError(name, f"{name} must be a positive int, got {value!r}")
-    return int(value)
+    return check_int(name, value, low=1)
 
 
 def check_length(name: str, value: Any) -> Any:
@@ -114,21 +126,12 @@ def check_length(name: str, value: Any) -> Any:
 
 def check_every(name: str, value: Any) -> Any:
     """A positive real interval of updates; an integral float becomes an int."""
-    value = check_positive(name, value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
+    return integral(check_positive(name, value))
 
 
 def check_nonnegative_int(name: str, value: Any) -> int:
     """A step count that may be 0."""
-    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
-        value = int(value)
-    if not _is_int(value):
-        raise ParameterTypeError(name, f"{name} must be an int >= 0, got {_describe(value)}")
-    if value < 0:
-        raise ParameterValueError(name, f"{name} must be an int >= 0, got {value!r}")
-    return int(value)
+    return check_int(name, value, low=0)
 
 
 def check_real(
