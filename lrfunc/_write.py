@@ -13,6 +13,8 @@ from typing import Any
 
 from torch import Tensor
 
+from ._realize import realized
+
 __all__ = ["write"]
 
 
@@ -43,6 +45,8 @@ def write(group: dict[str, Any], name: str, member: int | None, value: float | T
             members[member] = value
             group[name] = type(current)(members)
     elif isinstance(value, Tensor):
-        slot.copy_(value)
+        # Cast, then stored once: under torch.compile the updates that read the slot load
+        # the value instead of recomputing the cast (or more) per element.
+        slot.copy_(realized(value.to(slot.dtype)))
     else:
         slot.fill_(value)

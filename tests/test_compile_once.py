@@ -194,11 +194,6 @@ def test_apply_schedules_value_is_computed_once_per_step() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Scheduler._apply_tensor calls schedule._eval, not evaluate; it needs "
-    "lrfunc._realize.realized(value) before writing the value (owned by the adapter)",
-)
 def test_scheduler_value_is_computed_once_per_step() -> None:
     opt = _sgd_with_tensor_lr()
     scheduler = lf.Scheduler(opt, SCHED)
