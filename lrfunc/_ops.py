@@ -48,7 +48,14 @@ __all__ = [
     "sqrt",
     "tanh",
     "where",
+    "wide_float",
 ]
+
+
+def wide_float(device: torch.device) -> torch.dtype:
+    """The widest float dtype of ``device``: float64 (exact integers up to 2**53), or
+    float32 on MPS, which has no float64 (exact up to 2**24 only)."""
+    return torch.float32 if device.type == "mps" else torch.float64
 
 
 def any_tensor(*values: object) -> bool:
@@ -201,7 +208,7 @@ def as_int(x: Value) -> Value:
 def as_float(x: Value) -> Value:
     """An integer as a float: a Python float, or a float64 tensor (exact below 2**53)."""
     if isinstance(x, Tensor):
-        return x.to(torch.float32 if x.device.type == "mps" else torch.float64)  # no f64 on MPS
+        return x.to(wide_float(x.device))
     return float(x)
 
 

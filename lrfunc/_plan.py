@@ -18,6 +18,7 @@ import torch
 from torch import Tensor
 from torch.optim import Optimizer
 
+from ._ops import wide_float
 from ._schedule import Schedule
 
 __all__ = ["Key", "Plan", "Schedules", "Target", "base", "make_plan", "normalise", "read"]
@@ -241,7 +242,7 @@ def make_plan(optimizer: Optimizer, schedules: Any) -> Plan:
         # A tensor base syncs once, here. The device path computes from a float64 base
         # and rounds once into the hyperparameter's dtype, as the host path does.
         dtype = b.dtype if isinstance(b, Tensor) else None
-        wide = b.to(_wide(b.device)) if isinstance(b, Tensor) else b
+        wide = b.to(wide_float(b.device)) if isinstance(b, Tensor) else b
         target = Target(g, key, sched, wide, float(b), dtype)
         targets.append(target)
         # The same tensor with the same values is written once.
@@ -264,7 +265,3 @@ def _shared(tensor: Tensor, target: Target, seen: list[tuple[Tensor, Target]]) -
             )
         return True
     return False
-
-
-def _wide(device: torch.device) -> torch.dtype:
-    return torch.float32 if device.type == "mps" else torch.float64  # MPS has no float64

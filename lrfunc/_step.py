@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from ._ops import _NUMBERS, Tensor, Value
+from ._ops import _NUMBERS, Tensor, Value, wide_float
 from ._realize import realized
 from ._validate import check_base_lr, check_step
 
@@ -29,10 +29,8 @@ _LARGEST = sys.float_info.max  # NaN and inf fail ``0 <= step <= _LARGEST``, as 
 def tensor_step(step: Tensor) -> Tensor:
     """The step as the schedules' arithmetic wants it: float, and never below 0."""
     if not step.is_floating_point():
-        # MPS has no float64; there integer steps are exact up to 2**24 only. The widened
-        # copy is new, so it is clamped in place (no NaN to mind in an integer step).
-        wide = torch.float32 if step.device.type == "mps" else torch.float64
-        return step.to(wide).clamp_min_(0)
+        # The widened copy is new, so it is clamped in place (no NaN in an integer step).
+        return step.to(wide_float(step.device)).clamp_min_(0)
     return torch.where(step >= 0, step, 0.0)  # NaN >= 0 is False
 
 
