@@ -24,8 +24,8 @@ from typing import Any, NoReturn
 from . import __version__
 from ._config import ConfigError, from_config
 from ._parse import parse
+from ._plot import INSTALL_HINT, points, resolve_steps, sample, switches
 from ._plot import plot as plot_schedule
-from ._plot import points, resolve_steps, sample, switches
 from ._schedule import Schedule
 from ._textplot import text_plot
 
@@ -132,7 +132,7 @@ def _plot(args: argparse.Namespace) -> None:
     try:
         from matplotlib.figure import Figure
     except ModuleNotFoundError:
-        raise _Fail("plot needs matplotlib: pip install 'lrfunc[plot]'") from None
+        raise _Fail(f"plot needs matplotlib: {INSTALL_HINT}") from None
     fig = Figure(figsize=(args.width, args.height), dpi=args.dpi, layout="constrained")
     ax = fig.subplots()
     for expr, sched, steps in zip(args.expr, scheds, lengths, strict=True):

@@ -12,7 +12,10 @@ import torch
 from ._schedule import Schedule
 from ._tree import joins, walk
 
-__all__ = ["plot", "sample", "switches"]
+__all__ = ["INSTALL_HINT", "plot", "sample", "switches"]
+
+#: How to get matplotlib, the optional extra that draws pictures.
+INSTALL_HINT = "pip install 'lrfunc[plot]'"
 
 #: Most points ``plot`` draws; longer ranges are sampled (keeping the switch points).
 MAX_POINTS = 20_000
@@ -80,7 +83,7 @@ def plot(
             import matplotlib.pyplot as plt
         except ModuleNotFoundError as exc:
             raise ModuleNotFoundError(
-                "lf.plot needs matplotlib: pip install 'lrfunc[plot]'", name=exc.name
+                f"lf.plot needs matplotlib: {INSTALL_HINT}", name=exc.name
             ) from exc
 
         ax = plt.gca()
