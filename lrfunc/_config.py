@@ -21,7 +21,6 @@ Three shapes are read (``to_config`` writes the first, or the third with
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import math
 from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
@@ -29,7 +28,7 @@ from typing import Any
 
 from ._ops import Tensor
 from ._schedule import Schedule, _differs
-from ._validate import ParameterError, check_choice
+from ._validate import ParameterError, check_choice, did_you_mean
 
 __all__ = ["Arg", "ConfigError", "build", "from_config", "registry", "to_config"]
 
@@ -99,8 +98,7 @@ def _names_of(reg: Mapping[str, type[Schedule]]) -> dict[type, str]:
 
 def unknown_name(name: str, reg: Mapping[str, type[Schedule]]) -> str:
     """The message for a name that is not a schedule."""
-    close = difflib.get_close_matches(name, list(reg), n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(sorted(reg))}"
+    hint = did_you_mean(name, reg) or f"; known: {', '.join(sorted(reg))}"
     return f"unknown schedule {name!r:.80}{hint}"
 
 
@@ -159,12 +157,10 @@ def build(
     known = {f.name: f for f in fields}
     for key, arg in kwargs.items():
         if key not in known:
-            close = difflib.get_close_matches(key, list(known), n=1)
-            hint = f"did you mean {close[0]!r}? " if close else ""
             raise ConfigError(
                 arg.where,
-                f"unknown parameter {key!r:.80} for {name}; {hint}"
-                f"it takes {', '.join(known) or 'no parameters'}",
+                f"unknown parameter {key!r:.80} for {name}{did_you_mean(key, known)} "
+                f"(it takes {', '.join(known) or 'no parameters'})",
             )
         if key in bound:
             raise ConfigError(arg.where, f"{name} got two values for {key!r:.80}")

@@ -8,7 +8,6 @@ plan owns), which tensors two groups share, and the device of the tensor path.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from numbers import Real
@@ -20,6 +19,7 @@ from torch.optim import Optimizer
 
 from ._ops import wide_float
 from ._schedule import Schedule
+from ._validate import did_you_mean
 
 __all__ = ["Key", "Plan", "Schedules", "Target", "base", "make_plan", "normalise", "read"]
 
@@ -106,8 +106,7 @@ def _did_you_mean(group: Mapping[str, Any], key: Key) -> str:
     alias = _ALIASES.get(key.name)
     if alias is not None and parse_key(alias).name in group:
         return f"; did you mean {alias!r}?"
-    close = difflib.get_close_matches(key.name, [k for k in group if k != "params"], n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return did_you_mean(key.name, [k for k in group if k != "params"])
 
 
 def read(group: Mapping[str, Any], key: Key, g: int) -> float | Tensor:

@@ -14,7 +14,6 @@ and the arithmetic that composes schedules (``a * b``, ``a * 0.5``).
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import functools
 import inspect
 import math
@@ -25,7 +24,7 @@ import torch
 
 from ._ops import Tensor, Value
 from ._step import evaluate
-from ._validate import run_checks
+from ._validate import did_you_mean, run_checks
 
 __all__ = ["Child", "Schedule", "format_value"]
 
@@ -110,7 +109,7 @@ class Schedule:
             if known is not None and keyword not in known:
                 raise TypeError(
                     f"{cls.__name__}() got an unexpected keyword argument {keyword!r}"
-                    f"{unknown_keyword_hint(cls, keyword)}"
+                    f"{did_you_mean(keyword, sorted(known))}"
                 )
         return super().__new__(cls)
 
@@ -212,10 +211,3 @@ def _parameters(cls: type) -> frozenset[str] | None:  # cached: a construction a
     return frozenset(p.name for p in params)
 
 
-def unknown_keyword_hint(cls: type, keyword: str) -> str:
-    """``"; did you mean 'end'?"`` for a misspelt parameter of ``cls``, else ``""``."""
-    if not dataclasses.is_dataclass(cls):
-        return ""
-    names = [f.name for f in dataclasses.fields(cls) if f.init and f.name != "_"]
-    close = difflib.get_close_matches(keyword, names, n=1)
-    return f"; did you mean {close[0]!r}?" if close else ""

@@ -9,6 +9,7 @@ are: checking them would need the host.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import sys
 from collections.abc import Callable, Iterable, Mapping
@@ -42,6 +43,7 @@ __all__ = [
     "check_step",
     "checked",
     "choice",
+    "did_you_mean",
     "optional",
     "real",
     "run_checks",
@@ -74,6 +76,12 @@ class ParameterTypeError(ParameterError, TypeError):
 
 for _error in (ParameterError, ParameterValueError, ParameterTypeError):
     _error.__module__ = "lrfunc"  # their public home: shown as ``lrfunc.ParameterError``
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``"; did you mean 'end'?"`` when ``word`` is close to one of ``choices``, else ``""``."""
+    close = difflib.get_close_matches(word, list(choices), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _describe(value: Any) -> str:
