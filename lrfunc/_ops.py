@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import statistics
+import sys
 from typing import Union
 
 import torch
@@ -148,7 +149,7 @@ def eps(x: Value) -> float:
     """The machine epsilon of ``x``'s floating type (float64's for a Python number)."""
     if isinstance(x, Tensor) and x.is_floating_point():
         return torch.finfo(x.dtype).eps
-    return 2.220446049250313e-16
+    return sys.float_info.epsilon
 
 
 def log(x: Value) -> Value:
