@@ -19,7 +19,7 @@ from torch.optim import Optimizer
 
 from ._ops import wide_float
 from ._schedule import Schedule
-from ._validate import did_you_mean
+from ._validate import check_real, did_you_mean
 
 __all__ = ["Key", "Plan", "Schedules", "Target", "base", "make_plan", "normalise", "read"]
 
@@ -174,6 +174,7 @@ class Target(NamedTuple):
 
     def rebased(self, value: float) -> Target:
         """This target with another base value (a tensor base is filled in place)."""
+        value = _checked_base(value, self.key, self.g)
         if isinstance(self.base, Tensor):
             self.base.fill_(value)  # in place: compiled graphs that read it stay valid
             return self._replace(host=value)
@@ -242,13 +243,18 @@ def make_plan(optimizer: Optimizer, schedules: Any) -> Plan:
         # and rounds once into the hyperparameter's dtype, as the host path does.
         dtype = b.dtype if isinstance(b, Tensor) else None
         wide = b.to(wide_float(b.device)) if isinstance(b, Tensor) else b
-        target = Target(g, key, sched, wide, float(b), dtype)
+        target = Target(g, key, sched, wide, _checked_base(float(b), key, g), dtype)
         targets.append(target)
         # The same tensor with the same values is written once.
         written.append(not isinstance(current, Tensor) or not _shared(current, target, seen))
         if isinstance(current, Tensor):
             seen.append((current, target))
     return Plan(keys, targets, written, device)
+
+
+def _checked_base(value: float, key: Key, g: int) -> float:
+    """A base value as the host path computes from it: a finite real number >= 0."""
+    return check_real(f"the base value of {key.where(g)}", value, low=0.0)
 
 
 def _shared(tensor: Tensor, target: Target, seen: list[tuple[Tensor, Target]]) -> bool:

@@ -162,7 +162,12 @@ class Scheduler(LRScheduler):
             return
         groups, plateau = self.optimizer.param_groups, self._plateau
         for t in self._targets:
-            value = t.schedule(self._step, t.base) if k is None else t.schedule(k, t.host)
+            if k is None:
+                value = t.schedule(self._step, t.base)
+            else:
+                # The host step is an int >= 0 and the base a checked float, as the
+                # step convention leaves them: the public formula, without re-checking.
+                value = float(t.schedule.formula(k, t.host))
             if plateau is not None and t.key.key == "lr":
                 value = plateau.scale(t.g, value)
             write(groups[t.g], t.key.name, t.key.member, value)
