@@ -34,9 +34,10 @@ GOAL = 0.5
 
 #: What limits the figures; written under the table by ``make bench``.
 NOTES = [
-    "Adapter, float lr: per group the adapter calls sched(k, base), the schedule's public "
-    "number path (its step and base checks included); torch 2.13's own step costs ~3 us "
-    "for two groups.",
+    "Adapter, float lr: per group the adapter calls the schedule's formula with its host "
+    "step and base (checked once, at construction) and writes a float; torch 2.13's own "
+    "step costs ~2-3 us for two groups. OneCycle's formula (phases picked in Python) is "
+    "the slowest of the four.",
     "Adapter, tensor lr, eager: the host path computes sched(k, base) in Python and writes "
     "each tensor with one fill_ (plus one add_ on the device step); torch also fill_s and "
     "then clones each lr into _last_lr.",
