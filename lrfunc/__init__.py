@@ -25,7 +25,11 @@ from ._basic import step as step
 from ._basic import warmup as warmup
 from ._combinators import chain as chain
 from ._combinators import clip as clip
+from ._combinators import cooldown as cooldown
+from ._combinators import kdecay as kdecay
+from ._combinators import noise as noise
 from ._combinators import product as product
+from ._combinators import repeat as repeat
 from ._combinators import scale as scale
 from ._combinators import shift as shift
 from ._combinators import stretch as stretch
@@ -34,19 +38,16 @@ from ._config import from_config as from_config
 from ._config import to_config as to_config
 from ._cyclic import cyclic as cyclic
 from ._cyclic import onecycle as onecycle
-from ._cyclic import repeat as repeat
 from ._cyclic import restarts as restarts
 from ._decays import interpolate as interpolate
 from ._decays import inverse_sqrt as inverse_sqrt
 from ._decays import inverse_time as inverse_time
-from ._decays import kdecay as kdecay
 from ._decays import noam as noam
 from ._decays import rex as rex
 from ._decays import tanh as tanh
 from ._from_torch import from_torch as from_torch
 from ._from_torch_cyclic import from_torch_momentum as from_torch_momentum
 from ._function import from_function as from_function
-from ._noise import noise as noise
 from ._parse import parse as parse
 from ._plateau import plateau as plateau
 from ._plateau import plateau_init as plateau_init
@@ -61,7 +62,6 @@ from ._validate import ParameterError as ParameterError
 from ._validate import ParameterTypeError as ParameterTypeError
 from ._validate import ParameterValueError as ParameterValueError
 from ._wave import cosine_wave as cosine_wave
-from ._wsd import cooldown as cooldown
 from ._wsd import wsd as wsd
 
 __version__ = "0.1.0"

@@ -1,8 +1,11 @@
-"""Combinators: schedules built from schedules.
+"""Combinators: schedules built from schedules, all in this module.
 
 ``chain`` runs pieces one after another, each in its own local time; ``product`` and
-``scale`` multiply; ``clip`` bounds; ``shift`` and ``stretch`` move and scale time. Each
-is a small frozen class, so compositions pickle, compare and show their structure.
+``scale`` multiply; ``clip`` bounds; ``shift`` and ``stretch`` move and scale time;
+``repeat`` restarts a finite schedule (on ``restarts``' cycle arithmetic); ``kdecay``
+warps its time; ``cooldown`` branches off it with a ``wsd`` cooldown shape; ``noise``
+perturbs it (the hash lives in :mod:`lrfunc._noise`). Each is a small frozen class, so
+compositions pickle, compare and show their structure; each says its children.
 """
 
 from __future__ import annotations
@@ -14,10 +17,16 @@ from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar
 
 from . import _ops as ops
+from ._basic import DECAY_SHAPES, constant, decay_shape, progress
+from ._cyclic import CYCLES, MULT, check_cycle_shape, cycle_position, in_cycle, total_steps
+from ._noise import NOISE_KINDS, check_seed, noise_factor
 from ._ops import Tensor, Value
 from ._schedule import Child, Schedule
 from ._validate import (
     FACTOR,
+    FINITE_SCHEDULE,
+    NONNEGATIVE_INT,
+    PERIOD,
     POSITIVE,
     SCHEDULE,
     SCHEDULES,
@@ -25,11 +34,27 @@ from ._validate import (
     check_boundaries,
     check_factor,
     check_int,
+    check_period,
+    check_positive,
     checked,
+    choice,
     optional,
+    real,
 )
+from ._wsd import check_power
 
-__all__ = ["chain", "clip", "product", "scale", "shift", "stretch"]
+__all__ = [
+    "chain",
+    "clip",
+    "cooldown",
+    "kdecay",
+    "noise",
+    "product",
+    "repeat",
+    "scale",
+    "shift",
+    "stretch",
+]
 
 
 def _set(obj: object, name: str, value: Any) -> None:
@@ -328,3 +353,207 @@ class stretch(Schedule):
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         return self.schedule.formula(step / self.factor, base_lr)
+
+
+@dataclass(frozen=True, repr=False)
+class repeat(Schedule):
+    """Run a finite schedule again and again: a restart every ``schedule.steps`` steps.
+
+    Repetition ``i`` (from 0) is ``mult**i`` times as long as the schedule (time
+    stretched) and ``decay**i`` times as high. After ``times`` repetitions the last value
+    holds; without ``times`` it repeats forever. Cycle boundaries are exact as in
+    :class:`restarts`.
+
+    .. math:: \\mathrm{lr}(k) = \\delta^{i} f\\!\\left(\\frac{(k - S_i)\\, n}{L_i}\\right),
+        \\quad S_i = n\\frac{\\mu^i - 1}{\\mu - 1} \\le k < S_{i+1}, \\; L_i = S_{i+1} - S_i
+
+    Args:
+        schedule: a finite schedule (``schedule.steps`` is an int).
+        times: number of repetitions, then hold; ``None``: forever.
+        mult: each repetition is ``mult`` times longer than the one before (``>= 1``).
+        decay: each repetition is ``decay`` times as high as the one before (``> 0``).
+
+    Examples:
+        >>> import lrfunc as lf
+        >>> sched = lf.repeat(lf.chain(lf.warmup(2), lf.cosine(4)), decay=0.5)
+        >>> [round(sched(k), 4) for k in range(8)]
+        [0.3333, 0.6667, 1.0, 0.8536, 0.5, 0.1464, 0.1667, 0.3333]
+        >>> lf.repeat(lf.linear(4), times=2).steps
+        8
+    """
+
+    schedule: Schedule = field(metadata=checked(check_cycle_shape))
+    times: int | None = field(default=None, metadata=CYCLES)
+    _: KW_ONLY
+    mult: float = field(default=1.0, metadata=MULT)
+    decay: float = field(default=1.0, metadata=POSITIVE)
+
+    def check(self) -> None:
+        steps = total_steps(self.schedule.steps, self.mult, self.times)  # type: ignore[arg-type]
+        object.__setattr__(self, "steps", steps)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        index, local, length = cycle_position(step, self.schedule.steps, self.mult, self.times)
+        return in_cycle(self.schedule, local, length, base_lr) * ops.pow(self.decay, index)
+
+
+@dataclass(frozen=True, repr=False)
+class kdecay(Schedule):
+    """The k-decay time warp (Zhang & Li 2020) of a finite schedule: step ``t`` of a
+    schedule of length ``n`` is read at ``n (t / n) ** k``.
+
+    ``k > 1`` holds the early values longer and decays faster at the end; it is timm's
+    ``k_decay`` for ``CosineLRScheduler`` and ``PolyLRScheduler``
+    (``lf.kdecay(lf.cosine(n), k)``). The length and the final value are unchanged.
+
+    .. math:: \\mathrm{lr}(t) = f\\!\\left(n \\left(\\frac{\\min(t, n)}{n}\\right)^{k}\\right)
+
+    Args:
+        schedule: a finite schedule (``schedule.steps`` an int).
+        k: the exponent (``> 0``).
+
+    Examples:
+        >>> import lrfunc as lf
+        >>> sched = lf.kdecay(lf.linear(4), 2.0)
+        >>> [sched(t) for t in range(6)]
+        [1.0, 0.9375, 0.75, 0.4375, 0.0, 0.0]
+    """
+
+    schedule: Schedule = field(metadata=FINITE_SCHEDULE)
+    k: float = field(metadata=POSITIVE)
+
+    def check(self) -> None:
+        object.__setattr__(self, "steps", self.schedule.steps)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        n = self.schedule.steps
+        assert isinstance(n, int)
+        warped = n * ops.pow(progress(step, n), self.k)
+        return self.schedule.formula(warped, base_lr)
+
+
+@dataclass(frozen=True, repr=False)
+class cooldown(Schedule):
+    """Branch off ``schedule`` at step ``at`` and decay to ``end`` over ``decay`` updates.
+
+    Before ``at`` it is ``schedule``; from ``at`` on it goes from whatever value
+    ``schedule`` has at ``at`` down to ``end`` (a factor of ``base_lr``) with the cooldown
+    ``shape`` of :class:`wsd`, and holds ``end`` from ``at + decay`` on. This is WSD from
+    an arbitrary checkpoint: train with any schedule, pick a step, cool down.
+
+    .. math:: \\mathrm{lr}(k) = \\begin{cases} f(k) & k < a \\\\
+        b e + (f(a) - b e)\\, d\\!\\left(\\min(k - a, n_d) / n_d\\right) & k \\ge a
+        \\end{cases}
+
+    Args:
+        schedule: the schedule to branch off.
+        at: the first step of the cooldown (``>= 0``).
+        decay: cooldown length (``> 0``); the result's ``steps`` is ``at + decay``.
+        shape: ``"linear"``, ``"cosine"``, ``"1-sqrt"`` or ``"poly"``.
+        power: exponent of ``shape="poly"`` (default 2).
+        end: final factor (``>= 0``).
+
+    Examples:
+        >>> import lrfunc as lf
+        >>> sched = lf.cooldown(lf.cosine(100), 50, 4)
+        >>> [round(sched(k), 4) for k in (49, 50, 51, 52, 54, 99)]
+        [0.5157, 0.5, 0.375, 0.25, 0.0, 0.0]
+        >>> sched.steps
+        54
+    """
+
+    schedule: Schedule = field(metadata=SCHEDULE)
+    at: int = field(metadata=NONNEGATIVE_INT)
+    decay: int = field(metadata=PERIOD)
+    _: KW_ONLY
+    shape: str = field(default="linear", metadata=checked(choice(*DECAY_SHAPES)))
+    power: float | None = field(default=None, metadata=checked(optional(check_positive)))
+    end: float = field(default=0.0, metadata=FACTOR)
+
+    def check(self) -> None:
+        check_power(self.shape, self.power)
+        object.__setattr__(self, "steps", self.at + self.decay)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        at, decay = self.at, self.decay
+        before = self.schedule.formula(step, base_lr)
+        peak = self.schedule.formula(at, base_lr)
+        floor = base_lr * self.end
+        p = progress(ops.maximum(step - at, 0.0), decay)
+        after = floor + (peak - floor) * decay_shape(p, self.shape, self.power)
+        # Exactly ``end`` at and after the last step (not one rounding away from it).
+        after = ops.where(step < at + decay, after, floor)
+        return ops.where(step < at, before, after)
+
+
+@dataclass(frozen=True, repr=False)
+class noise(Schedule):
+    """Multiply a schedule by ``1 + n(step)``, noise drawn from a hash of ``(seed, step)``.
+
+    timm's LR noise (``noise_range_t``, ``noise_pct``, ``noise_type``, ``noise_seed``)
+    without random-number-generator state: the same step gives the same noise on every
+    rank, after any resume, eager or compiled, on the number and the tensor path.
+    ``kind="normal"`` draws from a normal law of deviation ``std`` truncated to
+    ``|n| < pct`` (timm redraws until the bound holds; this is one inverse-CDF draw of the
+    same law); ``kind="uniform"`` draws uniformly from ``(-pct, pct)``. The noise applies
+    for ``start <= step < end``; ``end=None`` stops it where ``schedule`` ends (never for
+    a schedule that never ends), so a finite schedule still holds its last value. The
+    values are not timm's (timm seeds torch's generator with ``seed + step``).
+
+    Without a ``schedule`` (``lf.noise()``, the default ``constant()``) it is the noise
+    factor alone, noisy forever unless ``end`` is given.
+
+    .. math:: \\mathrm{lr}(k) = f(k) \\left(1 + n(k)\\right), \\quad
+        n(k) = \\sigma \\, \\Phi^{-1}\\!\\bigl(\\Phi(-a) + u_k (\\Phi(a) - \\Phi(-a))\\bigr),
+        \\quad a = \\mathrm{pct} / \\sigma
+
+    with :math:`u_k \\in (0, 1)` a 32-bit hash of ``(seed, k)`` (:func:`uniform`).
+
+    Args:
+        schedule: the schedule to perturb (default ``constant()``: the factor alone).
+        pct: bound on ``|n|``, in ``(0, 1]`` (timm's ``noise_pct``).
+        std: deviation of the normal law before truncation (``> 0``).
+        seed: an int in ``[0, 2**64)``.
+        start: first noisy step (``>= 0``).
+        end: first step without noise again (``> start``), default the schedule's end.
+        kind: ``"normal"`` or ``"uniform"``.
+
+    Examples:
+        >>> import torch, lrfunc as lf
+        >>> sched = lf.noise(lf.constant(1.0), pct=0.1, seed=0)
+        >>> x = sched(5)
+        >>> 0.9 < x < 1.1, x == sched(torch.tensor(5, dtype=torch.float64)).item()
+        (True, True)
+        >>> x = lf.noise(pct=0.1)(10)
+        >>> 0.9 < x < 1.1, x == lf.noise(pct=0.1)(10), lf.noise(start=11)(10)
+        (True, True, 1.0)
+    """
+
+    schedule: Schedule = field(default=constant(), metadata=SCHEDULE)
+    _: KW_ONLY
+    pct: float = field(default=0.67, metadata=checked(real(0.0, 1.0, low_open=True)))
+    std: float = field(default=1.0, metadata=checked(real(0.0, low_open=True)))
+    seed: int = field(default=42, metadata=checked(check_seed))
+    start: int = field(default=0, metadata=NONNEGATIVE_INT)
+    end: int | None = field(default=None, metadata=checked(optional(check_period)))
+    kind: str = field(default="normal", metadata=checked(choice(*NOISE_KINDS)))
+
+    def check(self) -> None:
+        if self.end is not None and self.end <= self.start:
+            raise ParameterValueError(
+                "end", f"end must be > start, got start={self.start!r} and end={self.end!r}"
+            )
+        object.__setattr__(self, "steps", self.schedule.steps)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        end = self.end if self.end is not None else self.schedule.steps
+        factor = noise_factor(
+            step,
+            pct=self.pct,
+            std=self.std,
+            seed=self.seed,
+            start=self.start,
+            end=end,
+            kind=self.kind,
+        )
+        return self.schedule.formula(step, base_lr) * factor

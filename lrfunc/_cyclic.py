@@ -1,9 +1,9 @@
-"""Cyclic schedules: one-cycle, cyclic (triangular waves), restarts (SGDR) and ``repeat``.
+"""Cyclic schedules: one-cycle, cyclic (triangular waves) and restarts (SGDR), and the
+cycle arithmetic (:func:`cycle_position`) that ``restarts`` and the ``repeat`` combinator
+share.
 
 Each is defined once here: parameters with their checks, the closed form, examples and
-the formula (the kernels of :mod:`lrfunc.functional` derive from them). ``repeat`` is a
-combinator that runs any finite schedule again and again, on the same cycle arithmetic
-(:func:`cycle_position`) as ``restarts``.
+the formula (the kernels of :mod:`lrfunc.functional` derive from them).
 """
 
 from __future__ import annotations
@@ -34,7 +34,17 @@ from ._validate import (
     real,
 )
 
-__all__ = ["cycle_position", "cyclic", "onecycle", "repeat", "restarts"]
+__all__ = [
+    "CYCLES",
+    "MULT",
+    "check_cycle_shape",
+    "cycle_position",
+    "cyclic",
+    "in_cycle",
+    "onecycle",
+    "restarts",
+    "total_steps",
+]
 
 
 # -- cycle arithmetic ----------------------------------------------------------------------
@@ -96,7 +106,7 @@ def cycle_position(
     return index, local, length
 
 
-def _total_steps(period: int, mult: float, cycles: int | None) -> int | None:
+def total_steps(period: int, mult: float, cycles: int | None) -> int | None:
     if cycles is None:
         return None
     return math.ceil(_cycle_start(float(cycles), period, mult))
@@ -105,9 +115,9 @@ def _total_steps(period: int, mult: float, cycles: int | None) -> int | None:
 # -- checks ---------------------------------------------------------------------------------
 
 #: ``mult``: a Python number >= 1 (it sets the cycle lengths).
-_MULT = checked(check_python_number(real(1.0)))
+MULT = checked(check_python_number(real(1.0)))
 #: ``cycles`` / ``times``: a number of cycles (>= 1), or ``None`` for forever.
-_CYCLES = checked(optional(check_period))
+CYCLES = checked(optional(check_period))
 
 
 def _half_cycle(low_open: bool) -> Any:
@@ -120,7 +130,7 @@ def _half_cycle(low_open: bool) -> Any:
     return check_python_number(check)
 
 
-def _check_cycle_shape(name: str, value: Any) -> Any:
+def check_cycle_shape(name: str, value: Any) -> Any:
     """A finite schedule of at least one step: it is stretched over each cycle."""
     check_finite_schedule(name, value)
     if value.steps < 1:
@@ -130,7 +140,7 @@ def _check_cycle_shape(name: str, value: Any) -> Any:
     return value
 
 
-def _in_cycle(shape: Schedule, local: Value, length: Value, base_lr: Any) -> Value:
+def in_cycle(shape: Schedule, local: Value, length: Value, base_lr: Any) -> Value:
     """``shape`` stretched over a cycle of ``length`` steps, ``local`` steps in."""
     n = shape.steps
     assert isinstance(n, int)  # checked at construction
@@ -371,65 +381,23 @@ class restarts(Schedule):
 
     period: int = field(metadata=checked(check_python_number(check_period)))
     _: KW_ONLY
-    mult: float = field(default=1.0, metadata=_MULT)
+    mult: float = field(default=1.0, metadata=MULT)
     decay: float = field(default=1.0, metadata=POSITIVE)
     end: float = field(default=0.0, metadata=FACTOR)
-    cycles: int | None = field(default=None, metadata=_CYCLES)
-    shape: Schedule | None = field(default=None, metadata=checked(optional(_check_cycle_shape)))
+    cycles: int | None = field(default=None, metadata=CYCLES)
+    shape: Schedule | None = field(default=None, metadata=checked(optional(check_cycle_shape)))
     decay_mode: str = field(default="peak", metadata=checked(choice("peak", "amplitude")))
 
     def check(self) -> None:
-        object.__setattr__(self, "steps", _total_steps(self.period, self.mult, self.cycles))
+        object.__setattr__(self, "steps", total_steps(self.period, self.mult, self.cycles))
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         index, local, length = cycle_position(step, self.period, self.mult, self.cycles)
         if self.shape is None:
             share = decay_shape(ops.clamp(local / length, 0.0, 1.0), "cosine")
         else:
-            share = _in_cycle(self.shape, local, length, 1.0)
+            share = in_cycle(self.shape, local, length, 1.0)
         end = self.end
         height = ops.pow(self.decay, index)
         height = (1.0 - end) * height if self.decay_mode == "amplitude" else height - end
         return base_lr * (end + height * share)
-
-
-@dataclass(frozen=True, repr=False)
-class repeat(Schedule):
-    """Run a finite schedule again and again: a restart every ``schedule.steps`` steps.
-
-    Repetition ``i`` (from 0) is ``mult**i`` times as long as the schedule (time
-    stretched) and ``decay**i`` times as high. After ``times`` repetitions the last value
-    holds; without ``times`` it repeats forever. Cycle boundaries are exact as in
-    :class:`restarts`.
-
-    .. math:: \\mathrm{lr}(k) = \\delta^{i} f\\!\\left(\\frac{(k - S_i)\\, n}{L_i}\\right),
-        \\quad S_i = n\\frac{\\mu^i - 1}{\\mu - 1} \\le k < S_{i+1}, \\; L_i = S_{i+1} - S_i
-
-    Args:
-        schedule: a finite schedule (``schedule.steps`` is an int).
-        times: number of repetitions, then hold; ``None``: forever.
-        mult: each repetition is ``mult`` times longer than the one before (``>= 1``).
-        decay: each repetition is ``decay`` times as high as the one before (``> 0``).
-
-    Examples:
-        >>> import lrfunc as lf
-        >>> sched = lf.repeat(lf.chain(lf.warmup(2), lf.cosine(4)), decay=0.5)
-        >>> [round(sched(k), 4) for k in range(8)]
-        [0.3333, 0.6667, 1.0, 0.8536, 0.5, 0.1464, 0.1667, 0.3333]
-        >>> lf.repeat(lf.linear(4), times=2).steps
-        8
-    """
-
-    schedule: Schedule = field(metadata=checked(_check_cycle_shape))
-    times: int | None = field(default=None, metadata=_CYCLES)
-    _: KW_ONLY
-    mult: float = field(default=1.0, metadata=_MULT)
-    decay: float = field(default=1.0, metadata=POSITIVE)
-
-    def check(self) -> None:
-        steps = _total_steps(self.schedule.steps, self.mult, self.times)  # type: ignore[arg-type]
-        object.__setattr__(self, "steps", steps)
-
-    def formula(self, step: Value, base_lr: Any) -> Value:
-        index, local, length = cycle_position(step, self.schedule.steps, self.mult, self.times)
-        return _in_cycle(self.schedule, local, length, base_lr) * ops.pow(self.decay, index)

@@ -1,5 +1,5 @@
 """The decay catalogue: inverse square root and Noam, REX, tanh (timm), piecewise
-interpolation, inverse-time decay (Keras) and the k-decay time warp.
+interpolation and inverse-time decay (Keras).
 
 Each is defined once here: parameters with their checks, the closed form, examples and
 the formula (the kernels of :mod:`lrfunc.functional` derive from them).
@@ -18,10 +18,8 @@ from ._validate import (
     BOOL,
     FACTOR,
     FACTORS,
-    FINITE_SCHEDULE,
     LENGTH,
     PERIOD,
-    POSITIVE,
     ParameterValueError,
     check_boundaries,
     check_every,
@@ -32,7 +30,7 @@ from ._validate import (
     real,
 )
 
-__all__ = ["interpolate", "inverse_sqrt", "inverse_time", "kdecay", "noam", "rex", "tanh"]
+__all__ = ["interpolate", "inverse_sqrt", "inverse_time", "noam", "rex", "tanh"]
 
 
 def _check_points(name: str, value: Any) -> tuple[int, ...]:
@@ -299,38 +297,3 @@ class inverse_time(Schedule):
         if self.staircase:
             p = ops.floor(p)
         return base_lr / (1.0 + self.rate * p)
-
-
-@dataclass(frozen=True, repr=False)
-class kdecay(Schedule):
-    """The k-decay time warp (Zhang & Li 2020) of a finite schedule: step ``t`` of a
-    schedule of length ``n`` is read at ``n (t / n) ** k``.
-
-    ``k > 1`` holds the early values longer and decays faster at the end; it is timm's
-    ``k_decay`` for ``CosineLRScheduler`` and ``PolyLRScheduler``
-    (``lf.kdecay(lf.cosine(n), k)``). The length and the final value are unchanged.
-
-    .. math:: \\mathrm{lr}(t) = f\\!\\left(n \\left(\\frac{\\min(t, n)}{n}\\right)^{k}\\right)
-
-    Args:
-        schedule: a finite schedule (``schedule.steps`` an int).
-        k: the exponent (``> 0``).
-
-    Examples:
-        >>> import lrfunc as lf
-        >>> sched = lf.kdecay(lf.linear(4), 2.0)
-        >>> [sched(t) for t in range(6)]
-        [1.0, 0.9375, 0.75, 0.4375, 0.0, 0.0]
-    """
-
-    schedule: Schedule = field(metadata=FINITE_SCHEDULE)
-    k: float = field(metadata=POSITIVE)
-
-    def check(self) -> None:
-        object.__setattr__(self, "steps", self.schedule.steps)
-
-    def formula(self, step: Value, base_lr: Any) -> Value:
-        n = self.schedule.steps
-        assert isinstance(n, int)
-        warped = n * ops.pow(progress(step, n), self.k)
-        return self.schedule.formula(warped, base_lr)

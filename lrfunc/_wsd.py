@@ -1,7 +1,7 @@
-"""Warmup-stable-decay, and ``cooldown``: a decay that branches off any schedule at any
-step (WSD from an arbitrary checkpoint).
+"""Warmup-stable-decay. Its cooldown shapes are :func:`lrfunc._basic.decay_shape`'s, which
+the ``cooldown`` combinator (a WSD cooldown from any schedule at any step) shares.
 
-A cooldown shape (:func:`decay_shape`) maps the fraction ``p`` of the cooldown already
+A cooldown shape maps the fraction ``p`` of the cooldown already
 done to the share of the way from the peak to ``end`` still left: 1 at ``p = 0`` and
 exactly 0 at ``p = 1``.
 """
@@ -18,9 +18,7 @@ from ._ops import Value
 from ._schedule import Schedule
 from ._validate import (
     FACTOR,
-    NONNEGATIVE_INT,
     PERIOD,
-    SCHEDULE,
     ParameterValueError,
     check_nonnegative_int,
     check_positive,
@@ -31,7 +29,7 @@ from ._validate import (
     real,
 )
 
-__all__ = ["cooldown", "resolve_length", "wsd"]
+__all__ = ["check_power", "resolve_length", "wsd"]
 
 
 def resolve_length(value: Any, steps: int) -> int:
@@ -50,7 +48,7 @@ def _check_phase(name: str, value: Any) -> Any:
     return check_nonnegative_int(name, value)
 
 
-def _check_power(shape: str, power: Any) -> None:
+def check_power(shape: str, power: Any) -> None:
     if power is not None and shape != "poly":
         raise ParameterValueError(
             "power", f"power applies to shape='poly' only, got shape={shape!r}"
@@ -125,7 +123,7 @@ class wsd(Schedule):
                 f"warmup + decay must fit in steps={steps}, got warmup={n_warm} and "
                 f"decay={n_decay} updates",
             )
-        _check_power(self.shape, self.power)
+        check_power(self.shape, self.power)
         # Derived once, here: the cooldown's length and the warmup piece (the warmup's own
         # default start and checks, e.g. an exponential ramp needs start > 0).
         object.__setattr__(self, "_n_warm", n_warm)
@@ -140,57 +138,3 @@ class wsd(Schedule):
         if self._warmup is not None:
             out = ops.where(step < self._n_warm, self._warmup.formula(step, 1.0), out)
         return base_lr * out
-
-
-@dataclass(frozen=True, repr=False)
-class cooldown(Schedule):
-    """Branch off ``schedule`` at step ``at`` and decay to ``end`` over ``decay`` updates.
-
-    Before ``at`` it is ``schedule``; from ``at`` on it goes from whatever value
-    ``schedule`` has at ``at`` down to ``end`` (a factor of ``base_lr``) with the cooldown
-    ``shape`` of :class:`wsd`, and holds ``end`` from ``at + decay`` on. This is WSD from
-    an arbitrary checkpoint: train with any schedule, pick a step, cool down.
-
-    .. math:: \\mathrm{lr}(k) = \\begin{cases} f(k) & k < a \\\\
-        b e + (f(a) - b e)\\, d\\!\\left(\\min(k - a, n_d) / n_d\\right) & k \\ge a
-        \\end{cases}
-
-    Args:
-        schedule: the schedule to branch off.
-        at: the first step of the cooldown (``>= 0``).
-        decay: cooldown length (``> 0``); the result's ``steps`` is ``at + decay``.
-        shape: ``"linear"``, ``"cosine"``, ``"1-sqrt"`` or ``"poly"``.
-        power: exponent of ``shape="poly"`` (default 2).
-        end: final factor (``>= 0``).
-
-    Examples:
-        >>> import lrfunc as lf
-        >>> sched = lf.cooldown(lf.cosine(100), 50, 4)
-        >>> [round(sched(k), 4) for k in (49, 50, 51, 52, 54, 99)]
-        [0.5157, 0.5, 0.375, 0.25, 0.0, 0.0]
-        >>> sched.steps
-        54
-    """
-
-    schedule: Schedule = field(metadata=SCHEDULE)
-    at: int = field(metadata=NONNEGATIVE_INT)
-    decay: int = field(metadata=PERIOD)
-    _: KW_ONLY
-    shape: str = field(default="linear", metadata=checked(choice(*DECAY_SHAPES)))
-    power: float | None = field(default=None, metadata=checked(optional(check_positive)))
-    end: float = field(default=0.0, metadata=FACTOR)
-
-    def check(self) -> None:
-        _check_power(self.shape, self.power)
-        object.__setattr__(self, "steps", self.at + self.decay)
-
-    def formula(self, step: Value, base_lr: Any) -> Value:
-        at, decay = self.at, self.decay
-        before = self.schedule.formula(step, base_lr)
-        peak = self.schedule.formula(at, base_lr)
-        floor = base_lr * self.end
-        p = progress(ops.maximum(step - at, 0.0), decay)
-        after = floor + (peak - floor) * decay_shape(p, self.shape, self.power)
-        # Exactly ``end`` at and after the last step (not one rounding away from it).
-        after = ops.where(step < at + decay, after, floor)
-        return ops.where(step < at, before, after)

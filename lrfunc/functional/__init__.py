@@ -17,7 +17,7 @@ Examples:
     tensor([2., 1., 0.])
 """
 
-from .. import _basic, _cyclic, _decays, _noise, _wave, _wsd
+from .. import _basic, _combinators, _cyclic, _decays, _wave, _wsd
 from .._kernel import kernel
 
 constant = kernel(_basic.constant)
@@ -38,7 +38,7 @@ inverse_time = kernel(_decays.inverse_time)
 noam = kernel(_decays.noam)
 rex = kernel(_decays.rex)
 tanh = kernel(_decays.tanh)
-noise = kernel(_noise.noise)
+noise = kernel(_combinators.noise)
 cosine_wave = kernel(_wave.cosine_wave)
 wsd = kernel(_wsd.wsd)
 

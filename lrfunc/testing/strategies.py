@@ -48,13 +48,23 @@ from .._basic import (
     step,
     warmup,
 )
-from .._combinators import chain, clip, product, scale, shift, stretch
-from .._cyclic import cyclic, onecycle, repeat, restarts
-from .._decays import interpolate, inverse_sqrt, inverse_time, kdecay, noam, rex, tanh
-from .._noise import noise
+from .._combinators import (
+    chain,
+    clip,
+    cooldown,
+    kdecay,
+    noise,
+    product,
+    repeat,
+    scale,
+    shift,
+    stretch,
+)
+from .._cyclic import cyclic, onecycle, restarts
+from .._decays import interpolate, inverse_sqrt, inverse_time, noam, rex, tanh
 from .._schedule import Schedule
 from .._wave import cosine_wave
-from .._wsd import cooldown, wsd
+from .._wsd import wsd
 
 __all__ = ["FAMILIES", "Options", "base_lrs", "family", "schedules", "steps"]
 
