@@ -36,6 +36,8 @@ from ._validate import (
     check_int,
     check_period,
     check_positive,
+    check_time_scale,
+    check_total,
     checked,
     choice,
     optional,
@@ -338,12 +340,12 @@ class stretch(Schedule):
     """
 
     schedule: Schedule = field(metadata=SCHEDULE)
-    factor: float = field(metadata=POSITIVE)
+    factor: float = field(metadata=checked(check_time_scale))
 
     def check(self) -> None:
-        inner = self.schedule.steps
-        fits = isinstance(inner, int) and isinstance(self.factor, float)
-        _set(self, "steps", math.ceil(inner * self.factor) if fits else None)  # type: ignore[operator]
+        inner, factor = self.schedule.steps, self.factor
+        fits = isinstance(inner, int) and isinstance(factor, float)
+        _set(self, "steps", check_total("factor", inner * factor, factor) if fits else None)  # type: ignore[operator]
 
     def children(self) -> tuple[Child, ...]:
         factor = self.factor
@@ -389,7 +391,7 @@ class repeat(Schedule):
     decay: float = field(default=1.0, metadata=POSITIVE)
 
     def check(self) -> None:
-        steps = total_steps(self.schedule.steps, self.mult, self.times)  # type: ignore[arg-type]
+        steps = total_steps(self.schedule.steps, self.mult, self.times, "times")  # type: ignore[arg-type]
         object.__setattr__(self, "steps", steps)
 
     def formula(self, step: Value, base_lr: Any) -> Value:

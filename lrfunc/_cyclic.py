@@ -12,6 +12,8 @@ import math
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
+import torch
+
 from . import _ops as ops
 from ._basic import decay_shape
 from ._ops import Value
@@ -25,8 +27,9 @@ from ._validate import (
     check_finite_schedule,
     check_period,
     check_python_number,
-    check_real,
     check_schedule,
+    check_time_scale,
+    check_total,
     checked,
     choice,
     integral,
@@ -106,13 +109,16 @@ def cycle_position(
     return index, local, length
 
 
-def total_steps(period: int, mult: float, cycles: int | None) -> int | None:
+def total_steps(period: int, mult: float, cycles: int | None, name: str) -> int | None:
+    """The length of ``cycles`` cycles (``None``: forever); ``name`` counts them."""
     if cycles is None:
         return None
-    return math.ceil(_cycle_start(float(cycles), period, mult))
+    return check_total(name, float(_cycle_start(float(cycles), period, mult)), cycles)
 
 
 # -- checks ---------------------------------------------------------------------------------
+
+_FLOAT32_MAX = float(torch.finfo(torch.float32).max)
 
 #: ``mult``: a Python number >= 1 (it sets the cycle lengths).
 MULT = checked(check_python_number(real(1.0)))
@@ -125,7 +131,9 @@ def _half_cycle(low_open: bool) -> Any:
     an int when it is integral."""
 
     def check(name: str, value: Any) -> Any:
-        return integral(check_real(name, value, low=0.0, low_open=low_open))
+        if not low_open and value == 0:
+            return 0  # no fall: a sawtooth
+        return integral(check_time_scale(name, value))
 
     return check_python_number(check)
 
@@ -207,6 +215,19 @@ class onecycle(Schedule):
     anneal: str = field(default="cos", metadata=checked(choice("cos", "linear")))
     three_phase: bool = field(default=False, metadata=BOOL)
 
+    def check(self) -> None:
+        # The start 1 / d and the end 1 / (d f) must be float32 numbers (a float32 step
+        # computes in float32): an infinite one makes the cosine annealing inf - inf.
+        div, final = self.div_factor, self.final_div_factor
+        if isinstance(div, float) and isinstance(final, float):
+            for name, value in (("div_factor", 1.0 / div), ("final_div_factor", 1.0 / div / final)):
+                if not value <= _FLOAT32_MAX:
+                    raise ParameterValueError(
+                        name,
+                        f"{name} is too small: the lr would reach {value!r} times the peak "
+                        f"(div_factor={div!r}, final_div_factor={final!r})",
+                    )
+
     def formula(self, step: Value, base_lr: Any) -> Value:
         steps, anneal = self.steps, self.anneal
         start = 1.0 / self.div_factor
@@ -249,7 +270,8 @@ class cyclic(Schedule):
 
     - ``mode="triangular"``: 1;
     - ``mode="triangular2"``: halved every cycle, :math:`2^{-c}` in cycle ``c`` (from 0);
-    - ``mode="exp_range"``: :math:`\\gamma^k` at step ``k``;
+    - ``mode="exp_range"``: :math:`\\gamma^k` at step ``k`` (with ``gamma > 1`` it grows
+      without bound: past float range the value is ``inf``, never NaN);
     - ``amplitude=sched``: any schedule, evaluated (as a factor) at the cycle index
       (``amplitude_by="cycle"``) or at the step (``amplitude_by="step"``): torch's
       ``scale_fn`` / ``scale_mode`` as a value that pickles and prints.
@@ -317,6 +339,8 @@ class cyclic(Schedule):
         fall = (1.0 - x) / _nonzero(1.0 - ratio)
         height = ops.where(x <= ratio, rise, fall)
         amp: Value
+        # height * amp where height > 0 only: a growing exp_range amplitude saturates to
+        # inf far out, and inf * 0 at the bottom of the wave would be NaN.
         if self.amplitude is not None:
             at = cycle if self.amplitude_by == "cycle" else step
             amp = self.amplitude.formula(at, 1.0)
@@ -326,7 +350,8 @@ class cyclic(Schedule):
             amp = ops.pow(self.gamma, step)
         else:
             amp = 1.0
-        return base_lr * (self.low + (1.0 - self.low) * height * amp)
+        wave = ops.where(height > 0.0, height * amp, 0.0)
+        return base_lr * (self.low + (1.0 - self.low) * wave)
 
 
 @dataclass(frozen=True, repr=False)
@@ -389,7 +414,9 @@ class restarts(Schedule):
     decay_mode: str = field(default="peak", metadata=checked(choice("peak", "amplitude")))
 
     def check(self) -> None:
-        object.__setattr__(self, "steps", total_steps(self.period, self.mult, self.cycles))
+        object.__setattr__(
+            self, "steps", total_steps(self.period, self.mult, self.cycles, "cycles")
+        )
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         index, local, length = cycle_position(step, self.period, self.mult, self.cycles)

@@ -15,7 +15,7 @@ from . import _ops as ops
 from ._ops import Value
 from ._validate import (
     ParameterValueError,
-    check_nonnegative_int,
+    check_int,
 )
 
 __all__ = ["NOISE_KINDS", "check_seed", "noise_factor", "uniform"]
@@ -92,7 +92,7 @@ def noise_factor(
 
 
 def check_seed(name: str, value: Any) -> int:
-    seed = check_nonnegative_int(name, value)
+    seed = check_int(name, value, low=0)
     if seed >= 2**64:
         raise ParameterValueError(name, f"{name} must be < 2**64, got {seed!r}")
     return seed

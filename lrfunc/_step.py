@@ -31,6 +31,10 @@ def tensor_step(step: Tensor) -> Tensor:
     if not step.is_floating_point():
         # The widened copy is new, so it is clamped in place (no NaN in an integer step).
         return step.to(wide_float(step.device)).clamp_min_(0)
+    if step.dtype in (torch.float16, torch.bfloat16):
+        # Too narrow to hold a schedule's lengths (float16 stops at 65504): widened to
+        # float32, exactly; the result keeps the step's dtype (see _result_dtype).
+        step = step.float()
     return torch.where(step >= 0, step, 0.0)  # NaN >= 0 is False
 
 

@@ -23,6 +23,8 @@ __all__ = [
     "BOOL",
     "FACTOR",
     "LENGTH",
+    "MAX_STEPS",
+    "MIN_SCALE",
     "NONNEGATIVE_INT",
     "PERIOD",
     "POSITIVE",
@@ -41,6 +43,8 @@ __all__ = [
     "check_positive",
     "check_real",
     "check_step",
+    "check_time_scale",
+    "check_total",
     "checked",
     "choice",
     "did_you_mean",
@@ -99,14 +103,27 @@ def integral(value: Any) -> Any:
     return value
 
 
-def check_int(name: str, value: Any, *, low: float = -math.inf) -> int:
-    """An int ``>= low`` (a float with an integral value is accepted)."""
+#: The longest length, and the latest step position, a schedule's parameters may give:
+#: integers are exact in float64 (the tensor path's step dtype) up to it, so both paths
+#: can honour every accepted value.
+MAX_STEPS = 2**53
+
+#: The shortest time scale (``every``, a ``stretch`` factor): one a float32 tensor still
+#: holds as a normal number, so no tensor step divided by it turns 0 / 0 into NaN.
+MIN_SCALE = 2.0**-24
+
+
+def check_int(name: str, value: Any, *, low: float = -math.inf, high: float = math.inf) -> int:
+    """An int in ``[low, high]`` (a float with an integral value is accepted)."""
     value = integral(value)
     what = "a positive int" if low == 1 else "an int >= 0" if low == 0 else "an int"
     if not _is_int(value):
         raise ParameterTypeError(name, f"{name} must be {what}, got {_describe(value)}")
     if value < low:
         raise ParameterValueError(name, f"{name} must be {what}, got {value!r}")
+    if value > high:
+        limit = "2**53" if high == MAX_STEPS else repr(high)
+        raise ParameterValueError(name, f"{name} must be <= {limit}, got {value!r}")
     return int(value)
 
 
@@ -117,7 +134,7 @@ def check_period(name: str, value: Any) -> Any:
     """
     if isinstance(value, torch.Tensor) and value.is_floating_point():
         return value
-    return check_int(name, value, low=1)
+    return check_int(name, value, low=1, high=MAX_STEPS)
 
 
 def check_length(name: str, value: Any) -> Any:
@@ -133,13 +150,34 @@ def check_length(name: str, value: Any) -> Any:
 
 
 def check_every(name: str, value: Any) -> Any:
-    """A positive real interval of updates; an integral float becomes an int."""
-    return integral(check_positive(name, value))
+    """A positive real interval of updates, in ``[MIN_SCALE, MAX_STEPS]``; an integral
+    float becomes an int."""
+    return integral(check_time_scale(name, value))
+
+
+def check_total(name: str, length: float, value: Any) -> int:
+    """The whole number of steps of a derived ``length``; ``name`` (whose ``value`` made
+    it) is blamed when it passes :data:`MAX_STEPS`."""
+    if not length <= MAX_STEPS:  # inf and NaN fail too
+        raise ParameterValueError(
+            name, f"{name}={value!r} makes the schedule longer than 2**53 steps"
+        )
+    return math.ceil(length)
+
+
+def check_time_scale(name: str, value: Any) -> Any:
+    """A real factor of time in ``[MIN_SCALE, MAX_STEPS]`` (``2**-24`` to ``2**53``)."""
+    value = check_positive(name, value)
+    if not isinstance(value, torch.Tensor) and not MIN_SCALE <= value <= MAX_STEPS:
+        raise ParameterValueError(
+            name, f"{name} must be in [2**-24, 2**53] (a scale of time), got {value!r}"
+        )
+    return value
 
 
 def check_nonnegative_int(name: str, value: Any) -> int:
-    """A step count that may be 0."""
-    return check_int(name, value, low=0)
+    """A step count or position that may be 0 (at most :data:`MAX_STEPS`)."""
+    return check_int(name, value, low=0, high=MAX_STEPS)
 
 
 def check_real(

@@ -297,3 +297,70 @@ class _MyInt(int):
 
 def test_int_subclass_step_equals_the_int() -> None:
     assert lf.shift(lf.linear(6), 5)(_MyInt(2)) == lf.shift(lf.linear(6), 5)(2)
+
+
+# -- issue 13: one range, enforced at construction, and no NaN inside it --------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "param"),
+    [
+        (lambda: lf.cosine(10**30), "steps"),
+        (lambda: lf.warmup(2**53 + 1), "steps"),
+        (lambda: lf.multistep([5, 2**60]), "boundaries[1]"),
+        (lambda: lf.exp(0.5, begin=2**54), "begin"),
+        (lambda: lf.exp(0.5, every=1e-300), "every"),
+        (lambda: lf.stretch(lf.linear(4), 1e308), "factor"),
+        (lambda: lf.stretch(lf.linear(4), 1e-300), "factor"),
+        (lambda: lf.restarts(3, mult=2.0, cycles=2000), "cycles"),
+        (lambda: lf.repeat(lf.linear(3), times=2**52), "times"),
+        (lambda: lf.onecycle(100, final_div_factor=1e-310), "final_div_factor"),
+        (lambda: lf.onecycle(100, div_factor=1e-310), "div_factor"),
+        (lambda: lf.onecycle(100, div_factor=1e-30, final_div_factor=1e-9), "final_div_factor"),
+        (lambda: lf.cyclic(1e-300, low=0.1), "up"),
+    ],
+    ids=[
+        "length-1e30",
+        "length-past-2**53",
+        "boundary-past-2**53",
+        "begin-past-2**53",
+        "every-tiny",
+        "stretch-huge",
+        "stretch-tiny",
+        "restarts-cycles-overflow",
+        "repeat-times-overflow",
+        "onecycle-end-inf",
+        "onecycle-start-inf",
+        "onecycle-end-past-float32",
+        "cyclic-up-tiny",
+    ],
+)
+def test_past_machine_range_is_refused_naming_the_parameter(build: Any, param: str) -> None:
+    with pytest.raises(lf.ParameterValueError) as info:
+        build()
+    assert info.value.param == param
+
+
+@pytest.mark.parametrize("dtype", [torch.float16, torch.bfloat16, torch.float32, torch.float64])
+def test_no_nan_at_the_edges_of_the_range(dtype: torch.dtype) -> None:
+    far = lf.cyclic(2, low=0.1, mode="exp_range", gamma=1.001)
+    ints = [0, 1, 10**6, 10**6 + 1, 10**6 + 2]
+    steps = torch.tensor(ints).to(dtype)  # float16 rounds 10**6 to inf: also no NaN
+    for sched in (
+        far,
+        lf.exp(0.5, every=2**-24),
+        lf.stretch(lf.cosine(10), 2**-24),
+        lf.cosine(2**53),
+        lf.cosine(100_000),  # longer than float16 reaches: the step is widened
+        lf.onecycle(100, div_factor=1e-30, final_div_factor=1e-8),
+    ):
+        out = sched(steps, 0.1)
+        assert not torch.isnan(out).any(), (sched, dtype, out)
+        assert all(not math.isnan(sched(k, 0.1)) for k in ints)
+
+
+def test_both_paths_agree_at_the_longest_length() -> None:
+    sched = lf.chain(lf.warmup(1000), lf.cosine(2**53 - 1000, end=0.1))
+    steps = [0, 999, 1000, 2**52, 2**53 - 1, 2**53]
+    got = sched(torch.tensor(steps), torch.tensor(1.0, dtype=torch.float64)).tolist()
+    assert got == pytest.approx([sched(k) for k in steps], rel=1e-12)
