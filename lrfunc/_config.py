@@ -169,7 +169,7 @@ def build(
         bound[key] = arg
     for field in fields:
         required = (
-            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING  # type: ignore[misc]
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
         )
         if required and field.name != varargs and field.name not in bound:
             raise ConfigError(where, f"{name} is missing its parameter {field.name!r}")

@@ -80,24 +80,24 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
 
 def minimum(a: Value, b: Value) -> Value:
     if type(a) in _NUMBERS and type(b) in _NUMBERS:
-        return a if a <= b else b  # type: ignore[operator]
+        return a if a <= b else b
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
         return torch.clamp(a, max=b) if not isinstance(b, Tensor) else torch.minimum(a, b)
-    return a if a <= b else b  # type: ignore[operator]
+    return a if a <= b else b
 
 
 def maximum(a: Value, b: Value) -> Value:
     if type(a) in _NUMBERS and type(b) in _NUMBERS:
-        return a if a >= b else b  # type: ignore[operator]
+        return a if a >= b else b
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
         return torch.clamp(a, min=b) if not isinstance(b, Tensor) else torch.maximum(a, b)
-    return a if a >= b else b  # type: ignore[operator]
+    return a if a >= b else b
 
 
 def clamp(x: Value, low: Value, high: Value) -> Value:
@@ -186,10 +186,10 @@ def pow(base: Value, exponent: Value) -> Value:
             positive = base_t > 0
             safe = torch.where(positive, base_t, torch.ones_like(base_t))
             return torch.where(positive, torch.pow(safe, exponent), torch.zeros_like(safe))
-    if base <= 0:  # type: ignore[operator]
+    if base <= 0:
         return 0.0
     try:
-        return math.pow(base, exponent)  # type: ignore[arg-type]
+        return math.pow(base, exponent)
     except OverflowError:
         return math.inf
 

@@ -209,5 +209,3 @@ def _parameters(cls: type) -> frozenset[str] | None:  # cached: a construction a
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params):
         return None
     return frozenset(p.name for p in params)
-
-

@@ -188,7 +188,7 @@ class Scheduler(LRScheduler):
     # -- torch's LRScheduler API -------------------------------------------------------
 
     @property
-    def last_epoch(self) -> int:  # type: ignore[override]
+    def last_epoch(self) -> int:
         """The step, as torch names it: optimizer updates counted so far. Settable: the
         groups then hold the values of that step (``-1``: torch's "not started")."""
         if self._count is not None and not self._captured:
@@ -200,7 +200,7 @@ class Scheduler(LRScheduler):
         return count
 
     @last_epoch.setter
-    def last_epoch(self, step: int) -> None:  # type: ignore[override]
+    def last_epoch(self, step: int) -> None:
         if not isinstance(step, int) or isinstance(step, bool) or step < -1:
             raise ValueError(f"last_epoch must be an int >= 0 (or torch's -1), got {step!r}")
         self._set_step(step)
@@ -218,7 +218,7 @@ class Scheduler(LRScheduler):
         return self._step
 
     @property
-    def base_lrs(self) -> list[float | Tensor]:  # type: ignore[override]
+    def base_lrs(self) -> list[float | Tensor]:
         """Each group's base lr (its current lr where ``"lr"`` is not scheduled). Settable
         (one value per group; groups whose lr is not scheduled ignore theirs)."""
         bases = self.get_last_lr()
@@ -228,7 +228,7 @@ class Scheduler(LRScheduler):
         return bases
 
     @base_lrs.setter
-    def base_lrs(self, values: Sequence[float | Tensor]) -> None:  # type: ignore[override]
+    def base_lrs(self, values: Sequence[float | Tensor]) -> None:
         values = list(values)
         if len(values) != self._n_groups:
             raise ValueError(f"base_lrs needs one value per param group ({self._n_groups})")
@@ -241,7 +241,7 @@ class Scheduler(LRScheduler):
         return [lr.clone() if isinstance(lr, Tensor) else lr for lr in lrs]
 
     @property
-    def _last_lr(self) -> list[float | Tensor]:  # type: ignore[override]
+    def _last_lr(self) -> list[float | Tensor]:
         return self.get_last_lr()
 
     def get_lr(self) -> list[float | Tensor]:

@@ -76,7 +76,7 @@ class PlateauFactor:
                 f"{sorted(self.state)}, got {saved!r}"
             )
         for name, current in self.state.items():
-            value = torch.as_tensor(saved[name], dtype=current.dtype, device=current.device)  # type: ignore[index]
+            value = torch.as_tensor(saved[name], dtype=current.dtype, device=current.device)
             if value.shape != current.shape:
                 raise ValueError(
                     f"the state's plateau {name!r} has shape {list(value.shape)}, "

@@ -62,7 +62,7 @@ def check_state(
             )
         bases[name] = [
             _base(name, g, s, v) for g, (s, v) in enumerate(zip(per, values, strict=True))
-        ]  # type: ignore[arg-type]
+        ]
     return step, bases
 
 

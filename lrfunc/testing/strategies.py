@@ -415,7 +415,7 @@ def _check_families(families: Iterable[str] | None) -> list[str]:
         raise InvalidArgument(
             f"families={families!r} must be a list of family names, e.g. ['cosine', 'linear']"
         )
-    names = list(families)  # pyright: ignore[reportUnknownArgumentType]
+    names = list(families)
     if not names:
         raise InvalidArgument("families=[] must name at least one family")
     unknown = [n for n in names if n not in FAMILIES]
