@@ -27,7 +27,7 @@ from numbers import Integral, Real
 from typing import Any
 
 from ._ops import Tensor
-from ._schedule import Schedule, _differs
+from ._schedule import Schedule, differs
 from ._validate import ParameterError, check_choice, did_you_mean
 
 __all__ = ["Arg", "ConfigError", "build", "from_config", "registry", "to_config"]
@@ -439,7 +439,7 @@ def _dump_schedule(
         value = getattr(sched, field.name)
         # Keywords at their default are left out, as in ``repr``; so are positional
         # parameters left at a default of None (TOML has no null).
-        if field.default is not dataclasses.MISSING and not _differs(value, field.default):
+        if field.default is not dataclasses.MISSING and not differs(value, field.default):
             if field.kw_only or field.default is None:
                 continue
         where = join(path, field.name)

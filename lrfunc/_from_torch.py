@@ -145,7 +145,7 @@ def _name(scheduler: Any, attr: str) -> str:
 
 def _as_int(value: Any) -> int | None:
     """``value`` as an int when it is a finite integral real number, else None."""
-    if isinstance(value, Real) and not isinstance(value, bool):
+    if not isinstance(value, bool) and isinstance(value, Real):
         number = float(value)
         if math.isfinite(number) and number.is_integer():
             return int(number)
@@ -163,7 +163,7 @@ def _count(scheduler: Any, attr: str, *, low: int) -> int:
 
 def _real(scheduler: Any, attr: str, *, low: float = 0.0) -> float:
     value = getattr(scheduler, attr)
-    if isinstance(value, Real) and not isinstance(value, bool):
+    if not isinstance(value, bool) and isinstance(value, Real):
         number = float(value)
         if math.isfinite(number) and number >= low:
             return number

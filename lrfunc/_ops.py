@@ -19,13 +19,15 @@ from typing import Union
 import torch
 from torch import Tensor
 
+from . import _typed_torch
+
 Value = Union[float, int, Tensor]  # noqa: UP007 - a runtime alias, also on 3.9 tools
 """A Python number on the number path, a tensor on the tensor path."""
 
 # The number path is decided first by exact type: ``isinstance(x, Tensor)`` costs ~3x more
 # (torch.Tensor has a metaclass) and every op of every number-path evaluation asks it.
 # Anything else (tensors, subclasses of int/float) takes the general test below it.
-_NUMBERS = frozenset((int, float))
+NUMBERS = frozenset((int, float))
 
 __all__ = [
     "Tensor",
@@ -79,7 +81,7 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
 
 
 def minimum(a: Value, b: Value) -> Value:
-    if type(a) in _NUMBERS and type(b) in _NUMBERS:
+    if type(a) in NUMBERS and type(b) in NUMBERS:
         return a if a <= b else b
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
@@ -90,7 +92,7 @@ def minimum(a: Value, b: Value) -> Value:
 
 
 def maximum(a: Value, b: Value) -> Value:
-    if type(a) in _NUMBERS and type(b) in _NUMBERS:
+    if type(a) in NUMBERS and type(b) in NUMBERS:
         return a if a >= b else b
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
@@ -106,41 +108,41 @@ def clamp(x: Value, low: Value, high: Value) -> Value:
 
 
 def floor(x: Value) -> Value:
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.floor(x)
     # math.floor raises on inf (a finite step over a small `every` can overflow to it)
     return float(math.floor(x)) if math.isfinite(x) else float(x)
 
 
 def cos(x: Value) -> Value:
-    if type(x) in _NUMBERS:
+    if type(x) in NUMBERS:
         return math.cos(x)
     return torch.cos(x) if isinstance(x, Tensor) else math.cos(x)
 
 
 def tanh(x: Value) -> Value:
-    if type(x) in _NUMBERS:
+    if type(x) in NUMBERS:
         return math.tanh(x)
     return torch.tanh(x) if isinstance(x, Tensor) else math.tanh(x)
 
 
 def exp(x: Value) -> Value:
     """``e**x``; on the number path an exponent past float range gives inf, never raises."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.exp(x)
     return math.exp(x) if x < 709.0 else math.inf
 
 
 def expm1(x: Value) -> Value:
     """``e**x - 1``, accurate for small ``x``; past float range gives inf, never raises."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.expm1(x)
     return math.expm1(x) if x < 709.0 else math.inf
 
 
 def log1p(x: Value) -> Value:
     """``log(1 + x)`` for ``x > -1``, accurate for small ``x``."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.log1p(x)
     return math.log1p(x)
 
@@ -154,7 +156,7 @@ def eps(x: Value) -> float:
 
 def log(x: Value) -> Value:
     """Natural log of ``x`` clamped to the smallest positive normal float (never NaN)."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.log(torch.clamp(x, min=torch.finfo(x.dtype).tiny))
     return math.log(x) if x > 0 else math.log(2.2250738585072014e-308)
 
@@ -165,7 +167,7 @@ def sqrt(x: Value) -> Value:
     As in :func:`pow`, a double ``where`` gives ``x <= 0`` a zero gradient: clamping alone
     leaves ``d sqrt / dx = inf`` at 0, and ``0 * inf`` is a NaN gradient.
     """
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         positive = x > 0
         safe = torch.where(positive, x, torch.ones_like(x))
         return torch.where(positive, torch.sqrt(safe), torch.zeros_like(safe))
@@ -177,7 +179,7 @@ def pow(base: Value, exponent: Value) -> Value:
 
     The double-``where`` keeps ``d/d exponent`` of ``0 ** p`` at 0 instead of NaN.
     """
-    if type(base) not in _NUMBERS or type(exponent) not in _NUMBERS:
+    if type(base) not in NUMBERS or type(exponent) not in NUMBERS:
         if not isinstance(base, Tensor) and isinstance(exponent, Tensor):
             # A Python base stays a double scalar: torch.as_tensor would round it to float32.
             return torch.pow(base, exponent) if base > 0 else torch.zeros_like(exponent)
@@ -216,12 +218,12 @@ def as_float(x: Value) -> Value:
 def ndtr(x: Value) -> Value:
     """The standard normal CDF of ``x``."""
     if isinstance(x, Tensor):
-        return torch.special.ndtr(x)
+        return _typed_torch.ndtr(x)
     return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
 def ndtri(p: Value) -> Value:
     """The standard normal quantile (inverse CDF) of ``p`` in ``(0, 1)``."""
     if isinstance(p, Tensor):
-        return torch.special.ndtri(p)
+        return _typed_torch.ndtri(p)
     return statistics.NormalDist().inv_cdf(p)

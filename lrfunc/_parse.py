@@ -217,7 +217,7 @@ class _Walker:
 
     def multiply(self, left: Any, right: Any, node: ast.BinOp) -> Schedule:
         def ok(x: Any) -> bool:
-            return isinstance(x, Schedule) or (isinstance(x, Real) and not isinstance(x, bool))
+            return isinstance(x, Schedule) or (not isinstance(x, bool) and isinstance(x, Real))
 
         if not (ok(left) and ok(right)) or not (
             isinstance(left, Schedule) or isinstance(right, Schedule)

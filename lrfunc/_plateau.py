@@ -19,6 +19,7 @@ import torch
 from torch import Tensor
 
 from ._schedule import Schedule
+from ._typed_torch import broadcast_shapes
 from ._validate import check_choice, check_nonnegative_int, check_real
 
 __all__ = ["plateau", "plateau_init", "plateau_update"]
@@ -136,7 +137,7 @@ def plateau_init(
         device = base_lr.device
     base = torch.as_tensor(base_lr, dtype=dtype, device=device)
     low = torch.as_tensor(config.min_lr, dtype=dtype, device=device)
-    shape = torch.broadcast_shapes(base.shape, low.shape)
+    shape = broadcast_shapes(base.shape, low.shape)
     worst = math.inf if config.mode == "min" else -math.inf
     return {
         "best": torch.tensor(worst, dtype=dtype, device=device),

@@ -36,7 +36,7 @@ def format_value(value: Any) -> str:
     return repr(value)
 
 
-def _differs(value: Any, default: Any) -> bool:
+def differs(value: Any, default: Any) -> bool:
     if isinstance(value, Tensor) or isinstance(default, Tensor):
         return True
     return bool(value != default) or type(value) is not type(default)
@@ -176,7 +176,7 @@ class Schedule:
 
         if isinstance(other, Schedule):
             return product(self, other)
-        if isinstance(other, Real) and not isinstance(other, bool):
+        if not isinstance(other, bool) and isinstance(other, Real):
             return scale(self, float(other))
         return NotImplemented
 
@@ -195,7 +195,7 @@ class Schedule:
                 parts.extend(format_value(v) for v in value)
             elif not field.kw_only:
                 parts.append(format_value(value))
-            elif field.default is dataclasses.MISSING or _differs(value, field.default):
+            elif field.default is dataclasses.MISSING or differs(value, field.default):
                 parts.append(f"{field.name}={format_value(value)}")
         return f"{type(self).__name__}({', '.join(parts)})"
 

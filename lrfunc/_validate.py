@@ -89,7 +89,7 @@ def _describe(value: Any) -> str:
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, bool)
+    return not isinstance(value, bool) and isinstance(value, Integral)
 
 
 def integral(value: Any) -> Any:
@@ -158,7 +158,7 @@ def check_real(
                 name, f"{name} must be a floating-point tensor, got dtype {value.dtype}"
             )
         return value
-    if not isinstance(value, Real) or isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise ParameterTypeError(name, f"{name} must be a real number, got {_describe(value)}")
     value = float(value)
     if not math.isfinite(value):
@@ -225,7 +225,7 @@ _LARGEST_FLOAT = int(sys.float_info.max)
 
 def check_step(step: Any) -> float | int:
     """A step on the number path: a finite real number >= 0."""
-    if not isinstance(step, Real) or isinstance(step, bool):
+    if isinstance(step, bool) or not isinstance(step, Real):
         raise ParameterTypeError(
             "step", f"step must be an int, a float or a tensor, got {_describe(step)}"
         )

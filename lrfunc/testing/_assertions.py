@@ -18,6 +18,8 @@ import torch
 
 from .._schedule import Schedule
 from .._tree import joins
+from .._typed_torch import compile as compile_typed
+from .._typed_torch import tolist
 
 __all__ = [
     "Jump",
@@ -64,7 +66,7 @@ def _range(start: Any, stop: Any) -> tuple[int, int]:
 
 
 def _real(name: str, value: Any, *, low: float = -math.inf) -> float:
-    if not isinstance(value, Real) or isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
     value = float(value)
     if math.isnan(value) or value < low:
@@ -89,7 +91,7 @@ def _tolerances(rtol: Any, atol: Any) -> tuple[float, float]:
 def _steps(steps: Any) -> torch.Tensor:
     """Explicit steps as a 1-d tensor: int64 when all are ints (exact), else float64."""
     if isinstance(steps, torch.Tensor):
-        values = steps.detach().cpu().reshape(-1).tolist()
+        values = tolist(steps.detach().cpu().reshape(-1))
     elif isinstance(steps, Iterable) and not isinstance(steps, (str, bytes)):
         values = list(steps)  # pyright: ignore[reportUnknownArgumentType]
     else:
@@ -468,7 +470,7 @@ def assert_continuous(
 def _mismatches(
     what: str, steps: torch.Tensor, got: torch.Tensor, want: torch.Tensor, bad: torch.Tensor
 ) -> str:
-    where = torch.nonzero(bad).flatten().tolist()
+    where = tolist(torch.nonzero(bad).flatten())
     rows = [
         f"step {_step_text(steps[i])}: {got[i].item()!r} vs {want[i].item()!r}"
         for i in where[:_SHOWN]
@@ -519,7 +521,7 @@ def assert_paths_agree(
     atol = torch.finfo(dtype).tiny if atol is None else atol
     rtol, atol = _tolerances(rtol, atol)
     numbers: list[float] = []
-    for k in t.tolist():
+    for k in tolist(t):
         try:
             value = sched(k, base_lr)
         except Exception as err:
@@ -583,7 +585,7 @@ def assert_matches_reference(
     base_lr = _base_lr(base_lr)
     rtol, atol = _tolerances(rtol, atol)
     t = _steps(steps)
-    keys = t.tolist()
+    keys = tolist(t)
     if callable(reference):
         expected = []
         for k in keys:
@@ -648,7 +650,7 @@ def assert_compiled_matches(
         return tuple(s(step, base_lr) for s in scheds)
 
     eager = all_lrs(t, base)
-    compiled = torch.compile(all_lrs, fullgraph=True, backend=backend)
+    compiled = compile_typed(all_lrs, fullgraph=True, backend=backend)
     try:
         with warnings.catch_warnings():
             # torch's own code generation warns about its deprecated TorchScript helpers;
