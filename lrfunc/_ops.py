@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import statistics
 import sys
-from typing import Union
+from typing import Union, cast
 
 import torch
 from torch import Tensor
@@ -70,13 +70,15 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
     """``if_true`` where ``condition`` holds, else ``if_false`` (both already computed)."""
     if type(condition) is bool:
         return if_true if condition else if_false
-    if isinstance(condition, Tensor):
+    if isinstance(cast(object, condition), Tensor):  # object: untyped callers pass others
         if not any_tensor(if_true, if_false):
             # Two Python numbers: keep them in double precision (torch.where would round
             # them to the default float32 dtype). torch.full, not torch.tensor: on CUDA the
             # latter is a blocking host-to-device copy (a sync, illegal in graph capture).
-            if_true = torch.full((), if_true, dtype=torch.float64, device=condition.device)  # type: ignore[call-overload]
-        return torch.where(condition, if_true, if_false)  # type: ignore[arg-type]
+            # (if_true is a Python number here: any_tensor said so.)
+            number = cast(float, if_true)
+            if_true = torch.full((), number, dtype=torch.float64, device=condition.device)
+        return torch.where(condition, if_true, if_false)
     return if_true if condition else if_false
 
 

@@ -20,7 +20,7 @@ from torch import Tensor
 
 from ._schedule import Schedule
 from ._typed_torch import broadcast_shapes
-from ._validate import check_choice, check_nonnegative_int, check_real
+from ._validate import check_choice, check_nonnegative_int, check_real, untyped
 
 __all__ = ["plateau", "plateau_init", "plateau_update"]
 
@@ -131,7 +131,7 @@ def plateau_init(
         >>> lf.plateau_init(lf.plateau(), [0.1, 0.01])["factor"]
         tensor([1., 1.], dtype=torch.float64)
     """
-    if not isinstance(config, plateau):
+    if not isinstance(untyped(config), plateau):
         raise TypeError(f"config must be a plateau, got {config!r}")
     if device is None and isinstance(base_lr, Tensor):
         device = base_lr.device

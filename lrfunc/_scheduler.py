@@ -26,6 +26,7 @@ from ._plan import Schedules, make_plan
 from ._plateau import plateau
 from ._scheduler_plateau import PlateauFactor, split_plateau
 from ._scheduler_state import VERSION, check_state, is_torch_state, torch_step
+from ._validate import untyped
 from ._write import write
 
 __all__ = ["Scheduler"]
@@ -85,7 +86,7 @@ class Scheduler(LRScheduler):
     ) -> None:
         # LRScheduler.__init__ is not called on purpose: it patches optimizer.step to
         # detect the call order, and steps once through get_lr.
-        if not isinstance(optimizer, Optimizer):
+        if not isinstance(untyped(optimizer), Optimizer):
             raise TypeError(
                 f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
             )
@@ -108,7 +109,7 @@ class Scheduler(LRScheduler):
 
     # -- the step ----------------------------------------------------------------------
 
-    def step(self, metric: Any = None, /, *, advance: int | bool | Tensor = 1) -> None:  # type: ignore[override]
+    def step(self, metric: Any = None, /, *, advance: int | bool | Tensor = 1) -> None:  # pyright: ignore[reportIncompatibleMethodOverride] -- metric first, as ReduceLROnPlateau.step; torch's epoch argument is deprecated
         """Count ``advance`` optimizer updates and write the schedules' new values.
 
         Args:
@@ -201,7 +202,7 @@ class Scheduler(LRScheduler):
 
     @last_epoch.setter
     def last_epoch(self, step: int) -> None:
-        if not isinstance(step, int) or isinstance(step, bool) or step < -1:
+        if not isinstance(untyped(step), int) or isinstance(step, bool) or step < -1:
             raise ValueError(f"last_epoch must be an int >= 0 (or torch's -1), got {step!r}")
         self._set_step(step)
 

@@ -7,7 +7,6 @@ it can be read without a device sync (the state is on the CPU and nothing is tra
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -17,6 +16,7 @@ from ._basic import constant
 from ._plan import Target
 from ._plateau import PlateauState, plateau, plateau_init, plateau_update
 from ._typed_torch import tolist
+from ._validate import is_mapping
 
 __all__ = ["PlateauFactor", "split_plateau"]
 
@@ -71,7 +71,7 @@ class PlateauFactor:
         return {k: tolist(v) for k, v in self.state.items()}
 
     def load(self, saved: Any) -> None:
-        if not isinstance(saved, Mapping) or set(saved) != set(self.state):  # type: ignore[arg-type]
+        if not is_mapping(saved) or set(saved) != set(self.state):
             raise ValueError(
                 "this scheduler has a plateau; the state must carry its "
                 f"{sorted(self.state)}, got {saved!r}"

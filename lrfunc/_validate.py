@@ -12,10 +12,10 @@ import dataclasses
 import difflib
 import math
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Integral, Real
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import torch
 
@@ -82,6 +82,36 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``"; did you mean 'end'?"`` when ``word`` is close to one of ``choices``, else ``""``."""
     close = difflib.get_close_matches(word, list(choices), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def is_list(value: object) -> TypeGuard[list[Any] | tuple[Any, ...]]:
+    """``isinstance(value, (list, tuple))``, its items typed ``Any`` (user input)."""
+    return isinstance(value, (list, tuple))
+
+
+def is_tuple(value: object) -> TypeGuard[tuple[Any, ...]]:
+    """``isinstance(value, tuple)``, its items typed ``Any`` (user input)."""
+    return isinstance(value, tuple)
+
+
+def is_sequence(value: object) -> TypeGuard[Sequence[Any]]:
+    """``isinstance(value, Sequence)``, its items typed ``Any`` (user input)."""
+    return isinstance(value, Sequence)
+
+
+def untyped(value: object) -> object:
+    """``value`` as an untyped caller may pass it, whatever its annotation says.
+
+    Public entry points check their arguments at runtime for callers that no type
+    checker sees; the annotation tells a checker the check always passes (pyright's
+    "unnecessary isinstance"). ``isinstance(untyped(x), T)`` keeps the check and says why.
+    """
+    return value
+
+
+def is_mapping(value: object) -> TypeGuard[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, its keys and values typed ``Any`` (user input)."""
+    return isinstance(value, Mapping)
 
 
 def _describe(value: Any) -> str:
@@ -199,7 +229,7 @@ def check_boundaries(name: str, values: Any, *, allow_zero: bool = False) -> tup
             name, f"{name} must be a sequence of ints, got {_describe(values)}"
         )
     check = check_nonnegative_int if allow_zero else check_period
-    result = tuple(check(f"{name}[{i}]", v) for i, v in enumerate(values))  # type: ignore[arg-type]
+    result = tuple(check(f"{name}[{i}]", v) for i, v in enumerate(cast(Iterable[Any], values)))
     for i in range(1, len(result)):
         if result[i] <= result[i - 1]:
             raise ParameterValueError(
@@ -332,7 +362,7 @@ def check_factors(name: str, values: Any) -> tuple[Any, ...]:
     """A sequence of factors (each a finite real ``>= 0``), as a tuple."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise ParameterTypeError(name, f"{name} must be a sequence of numbers, got {values!r}")
-    return tuple(check_factor(f"{name}[{i}]", v) for i, v in enumerate(values))  # type: ignore[arg-type]
+    return tuple(check_factor(f"{name}[{i}]", v) for i, v in enumerate(cast(Iterable[Any], values)))
 
 
 def check_python_number(check: Check) -> Check:
