@@ -38,8 +38,8 @@ class DemoResult:
 
     schedule: lf.Schedule
     base_lr: float
-    lrs: list[float] = field(default_factory=list)
-    losses: list[float] = field(default_factory=list)
+    lrs: list[float] = field(default_factory=list[float])
+    losses: list[float] = field(default_factory=list[float])
     graphs_at_warmup: int = 0
     graphs_total: int = 0
     seconds: float = 0.0
@@ -177,6 +177,7 @@ def _write_png(result: DemoResult, path: str, print_fn: Callable[[str], None]) -
     except ImportError:
         print_fn("matplotlib not installed: no PNG (pip install 'lrfunc[plot]')")
         return
+    fig: Any  # matplotlib's stubs leave savefig's **kwargs untyped (unknown)
     fig, (ax_lr, ax_loss) = plt.subplots(2, 1, figsize=(7, 5), sharex=True)
     ax_lr.plot(result.lrs)
     ax_lr.set_ylabel("learning rate")

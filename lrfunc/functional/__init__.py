@@ -17,7 +17,13 @@ Examples:
     tensor([2., 1., 0.])
 """
 
-from .. import _basic, _cyclic, _decays, _noise, _wave, _wsd
+import lrfunc._basic as _basic
+import lrfunc._cyclic as _cyclic
+import lrfunc._decays as _decays
+import lrfunc._noise as _noise
+import lrfunc._wave as _wave
+import lrfunc._wsd as _wsd
+
 from .._kernel import kernel
 
 constant = kernel(_basic.constant)

@@ -12,7 +12,7 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, cast
 
 import torch
 
@@ -20,6 +20,7 @@ from .._schedule import Schedule
 from .._tree import joins
 from .._typed_torch import compile as compile_typed
 from .._typed_torch import tolist
+from .._validate import untyped
 
 __all__ = [
     "Jump",
@@ -91,9 +92,9 @@ def _tolerances(rtol: Any, atol: Any) -> tuple[float, float]:
 def _steps(steps: Any) -> torch.Tensor:
     """Explicit steps as a 1-d tensor: int64 when all are ints (exact), else float64."""
     if isinstance(steps, torch.Tensor):
-        values = tolist(steps.detach().cpu().reshape(-1))
+        values: list[Any] = tolist(steps.detach().cpu().reshape(-1))
     elif isinstance(steps, Iterable) and not isinstance(steps, (str, bytes)):
-        values = list(steps)  # pyright: ignore[reportUnknownArgumentType]
+        values = list(cast(Iterable[Any], steps))
     else:
         raise TypeError(f"steps must be a sequence of numbers, got {steps!r}")
     if not values:
@@ -266,7 +267,7 @@ def assert_monotone(
     start, stop = _range(start, stop)
     if stop - start < 2:
         raise ValueError(f"need at least two steps, got [{start}, {stop})")
-    if not isinstance(increasing, bool) or not isinstance(strict, bool):
+    if not isinstance(untyped(increasing), bool) or not isinstance(untyped(strict), bool):
         raise TypeError(f"increasing and strict must be bools, got {increasing!r}, {strict!r}")
     base_lr = _base_lr(base_lr)
     rtol, atol = _tolerances(rtol, atol)
@@ -587,10 +588,10 @@ def assert_matches_reference(
     t = _steps(steps)
     keys = tolist(t)
     if callable(reference):
-        expected = []
+        expected: list[float] = []
         for k in keys:
             expected.append(float(reference(k)))
-    elif isinstance(reference, Sequence) and not isinstance(reference, (str, bytes)):
+    elif isinstance(untyped(reference), Sequence) and not isinstance(reference, (str, bytes)):
         if len(reference) != len(keys):
             raise ValueError(
                 f"reference has {len(reference)} values but steps has {len(keys)} steps"
