@@ -20,6 +20,7 @@ import torch
 from torch import Tensor
 
 from . import _typed_torch
+from ._validate import untyped
 
 Value = Union[float, int, Tensor]  # noqa: UP007 - a runtime alias, also on 3.9 tools
 """A Python number on the number path, a tensor on the tensor path."""
@@ -70,7 +71,7 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
     """``if_true`` where ``condition`` holds, else ``if_false`` (both already computed)."""
     if type(condition) is bool:
         return if_true if condition else if_false
-    if isinstance(cast(object, condition), Tensor):  # object: untyped callers pass others
+    if isinstance(untyped(condition), Tensor):  # untyped callers may pass other truthy values
         if not any_tensor(if_true, if_false):
             # Two Python numbers: keep them in double precision (torch.where would round
             # them to the default float32 dtype). torch.full, not torch.tensor: on CUDA the
