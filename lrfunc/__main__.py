@@ -15,11 +15,12 @@ inside the file.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import Any, NoReturn, cast
 
 from . import __version__
 from ._config import ConfigError, from_config
@@ -57,7 +58,7 @@ def _load_file(path: str, key: str | None) -> Any:
                 import tomllib
             else:  # pragma: no cover - Python 3.10
                 try:
-                    import tomli as tomllib  # type: ignore[import-not-found]
+                    tomllib = importlib.import_module("tomli")  # optional backport
                 except ModuleNotFoundError:
                     raise _Fail(
                         f"reading {path} needs Python 3.11+ or the tomli package "
@@ -74,7 +75,7 @@ def _load_file(path: str, key: str | None) -> Any:
         for part in key.split("."):
             if not isinstance(data, dict) or part not in data:
                 raise _Fail(f"{path} has no table {key!r} (missing {part!r})")
-            data = data[part]  # type: ignore[index]
+            data = cast("dict[str, Any]", data)[part]  # a TOML/JSON table
     return data
 
 
@@ -133,8 +134,9 @@ def _plot(args: argparse.Namespace) -> None:
         from matplotlib.figure import Figure
     except ModuleNotFoundError:
         raise _Fail(f"plot needs matplotlib: {INSTALL_HINT}") from None
-    fig = Figure(figsize=(args.width, args.height), dpi=args.dpi, layout="constrained")
-    ax = fig.subplots()
+    # Any: matplotlib's stubs leave the **kwargs of Figure/Axes methods untyped (unknown).
+    fig: Any = Figure(figsize=(args.width, args.height), dpi=args.dpi, layout="constrained")
+    ax: Any = fig.subplots()
     for expr, sched, steps in zip(args.expr, scheds, lengths, strict=True):
         label = repr(sched) if expr.lower().endswith((".json", ".toml")) else expr
         plot_schedule(sched, steps, ax=ax, base_lr=args.base_lr, label=label)

@@ -184,7 +184,7 @@ class warmup(Schedule):
     shape: str = field(default="linear", metadata=checked(choice(*WARMUP_SHAPES)))
 
     def check(self) -> None:
-        if self.shape == "exponential" and isinstance(self.start, float) and self.start == 0:
+        if self.shape == "exponential" and isinstance(self.start, float) and self.start == 0.0:
             raise ParameterValueError(
                 "start",
                 "start must be > 0 for shape='exponential' (a geometric ramp from 0 "

@@ -196,7 +196,8 @@ class product(Schedule):
             flat.extend(s.schedules if isinstance(s, product) else (s,))
         lengths = [s.steps for s in flat]
         _set(self, "schedules", tuple(flat))
-        _set(self, "steps", max(lengths) if all(isinstance(n, int) for n in lengths) else None)  # type: ignore[type-var]
+        finite = [n for n in lengths if isinstance(n, int)]
+        _set(self, "steps", max(finite) if len(finite) == len(lengths) else None)
 
     def children(self) -> tuple[Child, ...]:
         return tuple(Child(s) for s in self.schedules)
@@ -344,8 +345,10 @@ class stretch(Schedule):
 
     def check(self) -> None:
         inner, factor = self.schedule.steps, self.factor
-        fits = isinstance(inner, int) and isinstance(factor, float)
-        _set(self, "steps", check_total("factor", inner * factor, factor) if fits else None)  # type: ignore[operator]
+        steps = None
+        if isinstance(inner, int) and isinstance(factor, float):  # a tensor factor: no length
+            steps = check_total("factor", inner * factor, factor)
+        _set(self, "steps", steps)
 
     def children(self) -> tuple[Child, ...]:
         factor = self.factor
@@ -391,7 +394,9 @@ class repeat(Schedule):
     decay: float = field(default=1.0, metadata=POSITIVE)
 
     def check(self) -> None:
-        steps = total_steps(self.schedule.steps, self.mult, self.times, "times")  # type: ignore[arg-type]
+        n = self.schedule.steps
+        assert isinstance(n, int)  # a finite schedule: checked on the field
+        steps = total_steps(n, self.mult, self.times, "times")
         object.__setattr__(self, "steps", steps)
 
     def formula(self, step: Value, base_lr: Any) -> Value:

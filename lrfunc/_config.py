@@ -27,8 +27,17 @@ from numbers import Integral, Real
 from typing import Any
 
 from ._ops import Tensor
-from ._schedule import Schedule, _differs
-from ._validate import ParameterError, check_choice, did_you_mean
+from ._schedule import Schedule, differs, fields_of, varargs_of
+from ._validate import (
+    ParameterError,
+    check_choice,
+    did_you_mean,
+    is_list,
+    is_mapping,
+    is_sequence,
+    is_tuple,
+    untyped,
+)
 
 __all__ = ["Arg", "ConfigError", "build", "from_config", "registry", "to_config"]
 
@@ -134,8 +143,8 @@ def build(
     the rest, as in ``repr``); keywords name fields. Errors from the constructor are
     re-raised as :class:`ConfigError` at the place of the parameter they name.
     """
-    fields = [f for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
-    varargs = cls._varargs
+    fields = [f for f in fields_of(cls) if f.init]
+    varargs = varargs_of(cls)
     positional = [f for f in fields if not f.kw_only]
     bound: dict[str, Arg] = {}
     rest = list(args)
@@ -169,7 +178,7 @@ def build(
         bound[key] = arg
     for field in fields:
         required = (
-            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING  # type: ignore[misc]
+            field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING
         )
         if required and field.name != varargs and field.name not in bound:
             raise ConfigError(where, f"{name} is missing its parameter {field.name!r}")
@@ -234,10 +243,10 @@ class _Reader:
             return float(data)
         if depth >= MAX_DEPTH:
             raise ConfigError(path or "top level", f"nested more than {MAX_DEPTH} deep")
-        if isinstance(data, Mapping):
-            return self.schedule(data, path, depth + 1)  # type: ignore[arg-type]
-        if isinstance(data, Sequence) and not isinstance(data, (bytes, bytearray)):
-            return tuple(self.value(v, join(path, i), depth + 1) for i, v in enumerate(data))  # type: ignore[arg-type]
+        if is_mapping(data):
+            return self.schedule(data, path, depth + 1)
+        if is_sequence(data) and not isinstance(data, (bytes, bytearray)):
+            return tuple(self.value(v, join(path, i), depth + 1) for i, v in enumerate(data))
         raise ConfigError(
             path or "top level",
             f"expected a number, string, bool, null, list or table, got {type(data).__name__}",
@@ -257,14 +266,14 @@ class _Reader:
             )
         name = self._name(data["name"], join(path, "name"))
         cls = self.registry[name]
-        fields = {f.name for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        fields = {f.name for f in fields_of(cls)}
         keys = set(data) - {"name"}
         if keys and keys <= {"args", "kwargs"} and not fields & {"args", "kwargs"}:
             raw_args = data.get("args", [])
             raw_kwargs = data.get("kwargs", {})
-            if not isinstance(raw_args, Sequence) or isinstance(raw_args, (str, bytes)):
+            if not is_sequence(raw_args) or isinstance(raw_args, (str, bytes)):
                 raise ConfigError(join(path, "args"), f"args must be a list, got {raw_args!r:.80}")
-            if not isinstance(raw_kwargs, Mapping):
+            if not is_mapping(raw_kwargs):
                 raise ConfigError(
                     join(path, "kwargs"), f"kwargs must be a table, got {raw_kwargs!r:.80}"
                 )
@@ -291,7 +300,7 @@ class _Reader:
             raise ConfigError(where, f"_target_ must name an lrfunc schedule, got {target!r:.80}")
         name = self._name(name, where)
         raw_args = data.get("_args_", [])
-        if not isinstance(raw_args, Sequence) or isinstance(raw_args, (str, bytes)):
+        if not is_sequence(raw_args) or isinstance(raw_args, (str, bytes)):
             raise ConfigError(join(path, "_args_"), f"_args_ must be a list, got {raw_args!r:.80}")
         kwargs: dict[str, Any] = {}
         for key, value in data.items():
@@ -331,8 +340,8 @@ class _Reader:
 
     def arg(self, data: Any, path: str, depth: int) -> Arg:
         value = self.value(data, path, depth)
-        if isinstance(value, tuple):
-            return Arg(value, path, tuple(join(path, i) for i in range(len(value))))  # type: ignore[arg-type]
+        if is_tuple(value):
+            return Arg(value, path, tuple(join(path, i) for i in range(len(value))))
         return Arg(value, path)
 
 
@@ -408,7 +417,7 @@ def to_config(sched: Schedule, *, style: str = "plain") -> dict[str, Any]:
          'schedule': {'_target_': 'lrfunc.cosine', 'steps': 90}, 'factor': 0.5}
     """
     check_choice("style", style, ("plain", "hydra"))
-    if not isinstance(sched, Schedule):
+    if not isinstance(untyped(sched), Schedule):
         raise ConfigError("", f"expected a Schedule, got {sched!r:.80} ({type(sched).__name__})")
     names = _names_of(registry())
     try:
@@ -432,18 +441,18 @@ def _dump_schedule(
             path,
             f"{cls.__qualname__} is not a schedule that lrfunc exports, so it has no config form",
         )
-    fields = [f for f in dataclasses.fields(sched) if f.init]  # type: ignore[arg-type]
+    fields = [f for f in fields_of(sched) if f.init]
     params: dict[str, Any] = {}
     args: list[Any] = []
     for field in fields:
         value = getattr(sched, field.name)
         # Keywords at their default are left out, as in ``repr``; so are positional
         # parameters left at a default of None (TOML has no null).
-        if field.default is not dataclasses.MISSING and not _differs(value, field.default):
+        if field.default is not dataclasses.MISSING and not differs(value, field.default):
             if field.kw_only or field.default is None:
                 continue
         where = join(path, field.name)
-        if field.name == sched._varargs and hydra:
+        if field.name == varargs_of(sched) and hydra:
             args = [_dump(v, join(where, i), names, hydra, name) for i, v in enumerate(value)]
             continue
         params[field.name] = _dump(value, where, names, hydra, name)
@@ -469,8 +478,8 @@ def _dump(value: Any, path: str, names: Mapping[type, str], hydra: bool, owner: 
         if not math.isfinite(number):
             raise ConfigError(path, f"{owner} holds {number!r}, which JSON cannot hold")
         return number
-    if isinstance(value, (tuple, list)):
-        return [_dump(v, join(path, i), names, hydra, owner) for i, v in enumerate(value)]  # type: ignore[arg-type]
+    if is_list(value):
+        return [_dump(v, join(path, i), names, hydra, owner) for i, v in enumerate(value)]
     if isinstance(value, Tensor):
         kind = "a tensor"
     elif callable(value):

@@ -49,10 +49,10 @@ from ._wave import cosine_wave
 __all__ = ["converter", "from_torch"]
 
 Converter = Callable[[Any], "list[Schedule]"]
-_CONVERTERS: dict[type, Converter] = {}
+_CONVERTERS: dict[type[Any], Converter] = {}
 #: Conversions of a child that ``SequentialLR`` starts at a milestone (closed form at
 #: epoch 0), where that differs from a freshly built scheduler.
-_RESTARTED: dict[type, Converter] = {}
+_RESTARTED: dict[type[Any], Converter] = {}
 
 C = TypeVar("C", bound=Converter)
 
@@ -119,8 +119,13 @@ def from_torch(scheduler: Any) -> list[Schedule]:
     return _convert(scheduler)
 
 
+def type_of(obj: object) -> type[Any]:
+    """``type(obj)``; typed for an ``Any`` argument, whose ``type()`` pyright leaves unknown."""
+    return type(obj)
+
+
 def _convert(scheduler: Any, *, restart: bool = False) -> list[Schedule]:
-    cls = type(scheduler)
+    cls = type_of(scheduler)
     convert = (_RESTARTED.get(cls) if restart else None) or _CONVERTERS.get(cls)
     if convert is None:
         kind = "torch LR scheduler" if isinstance(scheduler, LRScheduler) else "object"
@@ -145,7 +150,7 @@ def _name(scheduler: Any, attr: str) -> str:
 
 def _as_int(value: Any) -> int | None:
     """``value`` as an int when it is a finite integral real number, else None."""
-    if isinstance(value, Real) and not isinstance(value, bool):
+    if not isinstance(value, bool) and isinstance(value, Real):
         number = float(value)
         if math.isfinite(number) and number.is_integer():
             return int(number)
@@ -163,7 +168,7 @@ def _count(scheduler: Any, attr: str, *, low: int) -> int:
 
 def _real(scheduler: Any, attr: str, *, low: float = 0.0) -> float:
     value = getattr(scheduler, attr)
-    if isinstance(value, Real) and not isinstance(value, bool):
+    if not isinstance(value, bool) and isinstance(value, Real):
         number = float(value)
         if math.isfinite(number) and number >= low:
             return number

@@ -10,15 +10,25 @@ torch's lr of group ``g`` after ``k`` steps.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, cast
 
 from torch.optim.lr_scheduler import CosineAnnealingWarmRestarts, CyclicLR, OneCycleLR
 
 from ._cyclic import cyclic, onecycle, restarts
-from ._from_torch import converter
+from ._from_torch import converter, type_of
 from ._schedule import Schedule
 
 __all__ = ["from_torch_momentum"]
+
+
+class _CyclicFields(Protocol):
+    """The ``CyclicLR`` attributes read here, typed: torch leaves them to inference
+    from ``__init__`` (partly unknown), though they are plain numbers and lists."""
+
+    base_lrs: list[float]
+    max_lrs: list[float]
+    total_size: float
+    step_ratio: float
 
 
 def _positive(what: str, value: Any, cls: type) -> float:
@@ -33,7 +43,7 @@ def _positive(what: str, value: Any, cls: type) -> float:
 
 def _onecycle_shape(scheduler: OneCycleLR) -> dict[str, Any]:
     steps = scheduler.total_steps
-    phases = scheduler._schedule_phases  # pyright: ignore[reportPrivateUsage]
+    phases = scheduler._schedule_phases  # pyright: ignore[reportPrivateUsage] -- torch exposes pct_start only here
     # torch keeps only float(pct_start * total_steps) - 1; read pct_start back from it.
     pct_start = min(max((phases[0]["end_step"] + 1.0) / steps, 0.0), 1.0)
     return {
@@ -66,7 +76,8 @@ def _convert_cyclic(scheduler: CyclicLR) -> list[Schedule]:
     up, down = _cyclic_steps(scheduler)
     out: list[Schedule] = []
     groups = scheduler.optimizer.param_groups
-    for group, low_lr, max_lr in zip(groups, scheduler.base_lrs, scheduler.max_lrs, strict=True):
+    fields = cast(_CyclicFields, scheduler)
+    for group, low_lr, max_lr in zip(groups, fields.base_lrs, fields.max_lrs, strict=True):
         low_lr = _positive("base_lr", low_lr, CyclicLR)
         max_lr = _positive("max_lr", max_lr, CyclicLR)
         # Factors of the group's initial_lr: CyclicLR's own base_lr alone, but the first
@@ -78,7 +89,7 @@ def _convert_cyclic(scheduler: CyclicLR) -> list[Schedule]:
 
 
 def _cyclic_mode(scheduler: CyclicLR) -> tuple[str, float]:
-    if scheduler._scale_fn_custom is not None:  # pyright: ignore[reportPrivateUsage]
+    if scheduler._scale_fn_custom is not None:  # pyright: ignore[reportPrivateUsage] -- no public flag for a custom scale_fn
         raise ValueError(
             "CyclicLR with a custom scale_fn has no closed form here; build "
             "lf.cyclic(up, down=down, low=..., amplitude=<a Schedule>, amplitude_by=...) instead"
@@ -88,8 +99,9 @@ def _cyclic_mode(scheduler: CyclicLR) -> tuple[str, float]:
 
 def _cyclic_steps(scheduler: CyclicLR) -> tuple[float, float | None]:
     # torch keeps total_size = up + down and step_ratio = up / total_size.
-    total = scheduler.total_size
-    up = scheduler.step_ratio * total
+    fields = cast(_CyclicFields, scheduler)
+    total = fields.total_size
+    up = fields.step_ratio * total
     if abs(up - round(up)) <= 1e-9 * total and abs(total - round(total)) <= 1e-9 * total:
         up, total = float(round(up)), float(round(total))
     down = total - up
@@ -138,7 +150,7 @@ def _cyclic_momentum(scheduler: CyclicLR) -> list[Schedule]:
     return out
 
 
-_MOMENTUM: dict[type, Callable[[Any], list[Schedule]]] = {
+_MOMENTUM: dict[type[Any], Callable[[Any], list[Schedule]]] = {
     OneCycleLR: _onecycle_momentum,
     CyclicLR: _cyclic_momentum,
 }
@@ -174,7 +186,7 @@ def from_torch_momentum(scheduler: Any) -> list[Schedule]:
         >>> [round(m(k, 0.95), 4) for k in (0, 2, 9)]
         [0.95, 0.85, 0.95]
     """
-    convert = _MOMENTUM.get(type(scheduler))
+    convert = _MOMENTUM.get(type_of(scheduler))
     if convert is None:
         raise TypeError(
             f"from_torch_momentum supports OneCycleLR and CyclicLR, got "

@@ -30,14 +30,14 @@ class Kernel(Generic[P]):
         self.schedule = schedule
         self.__name__ = self.__qualname__ = getattr(schedule, "__name__", "kernel")
         self.__module__ = "lrfunc.functional"
+        doc = inspect.getdoc(schedule)
         self.__doc__ = (
             (
                 f"``lrfunc.{self.__name__}`` in the card's form: "
                 f"``{self.__name__}(step, base_lr, **params)`` is "
-                f"``lrfunc.{self.__name__}(**params)(step, base_lr)``.\n\n"
-                + inspect.getdoc(schedule)  # type: ignore[operator]
+                f"``lrfunc.{self.__name__}(**params)(step, base_lr)``.\n\n" + doc
             )
-            if inspect.getdoc(schedule)
+            if doc
             else None
         )
         self.__signature__ = _signature(schedule)

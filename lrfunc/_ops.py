@@ -14,10 +14,13 @@ from __future__ import annotations
 import math
 import statistics
 import sys
-from typing import Union
+from typing import Union, cast
 
 import torch
 from torch import Tensor
+
+from . import _typed_torch
+from ._validate import untyped
 
 Value = Union[float, int, Tensor]  # noqa: UP007 - a runtime alias, also on 3.9 tools
 """A Python number on the number path, a tensor on the tensor path."""
@@ -25,7 +28,7 @@ Value = Union[float, int, Tensor]  # noqa: UP007 - a runtime alias, also on 3.9 
 # The number path is decided first by exact type: ``isinstance(x, Tensor)`` costs ~3x more
 # (torch.Tensor has a metaclass) and every op of every number-path evaluation asks it.
 # Anything else (tensors, subclasses of int/float) takes the general test below it.
-_NUMBERS = frozenset((int, float))
+NUMBERS = frozenset((int, float))
 
 __all__ = [
     "Tensor",
@@ -68,36 +71,38 @@ def where(condition: bool | Tensor, if_true: Value, if_false: Value) -> Value:
     """``if_true`` where ``condition`` holds, else ``if_false`` (both already computed)."""
     if type(condition) is bool:
         return if_true if condition else if_false
-    if isinstance(condition, Tensor):
+    if isinstance(untyped(condition), Tensor):  # untyped callers may pass other truthy values
         if not any_tensor(if_true, if_false):
             # Two Python numbers: keep them in double precision (torch.where would round
             # them to the default float32 dtype). torch.full, not torch.tensor: on CUDA the
             # latter is a blocking host-to-device copy (a sync, illegal in graph capture).
-            if_true = torch.full((), if_true, dtype=torch.float64, device=condition.device)  # type: ignore[call-overload]
-        return torch.where(condition, if_true, if_false)  # type: ignore[arg-type]
+            # (if_true is a Python number here: any_tensor said so.)
+            number = cast(float, if_true)
+            if_true = torch.full((), number, dtype=torch.float64, device=condition.device)
+        return torch.where(condition, if_true, if_false)
     return if_true if condition else if_false
 
 
 def minimum(a: Value, b: Value) -> Value:
-    if type(a) in _NUMBERS and type(b) in _NUMBERS:
-        return a if a <= b else b  # type: ignore[operator]
+    if type(a) in NUMBERS and type(b) in NUMBERS:
+        return a if a <= b else b
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
         return torch.clamp(a, max=b) if not isinstance(b, Tensor) else torch.minimum(a, b)
-    return a if a <= b else b  # type: ignore[operator]
+    return a if a <= b else b
 
 
 def maximum(a: Value, b: Value) -> Value:
-    if type(a) in _NUMBERS and type(b) in _NUMBERS:
-        return a if a >= b else b  # type: ignore[operator]
+    if type(a) in NUMBERS and type(b) in NUMBERS:
+        return a if a >= b else b
     if isinstance(a, Tensor) or isinstance(b, Tensor):  # not any_tensor: a hot path
         if not isinstance(a, Tensor):
             a, b = b, a
         assert isinstance(a, Tensor)
         return torch.clamp(a, min=b) if not isinstance(b, Tensor) else torch.maximum(a, b)
-    return a if a >= b else b  # type: ignore[operator]
+    return a if a >= b else b
 
 
 def clamp(x: Value, low: Value, high: Value) -> Value:
@@ -106,41 +111,41 @@ def clamp(x: Value, low: Value, high: Value) -> Value:
 
 
 def floor(x: Value) -> Value:
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.floor(x)
     # math.floor raises on inf (a finite step over a small `every` can overflow to it)
     return float(math.floor(x)) if math.isfinite(x) else float(x)
 
 
 def cos(x: Value) -> Value:
-    if type(x) in _NUMBERS:
+    if type(x) in NUMBERS:
         return math.cos(x)
     return torch.cos(x) if isinstance(x, Tensor) else math.cos(x)
 
 
 def tanh(x: Value) -> Value:
-    if type(x) in _NUMBERS:
+    if type(x) in NUMBERS:
         return math.tanh(x)
     return torch.tanh(x) if isinstance(x, Tensor) else math.tanh(x)
 
 
 def exp(x: Value) -> Value:
     """``e**x``; on the number path an exponent past float range gives inf, never raises."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.exp(x)
     return math.exp(x) if x < 709.0 else math.inf
 
 
 def expm1(x: Value) -> Value:
     """``e**x - 1``, accurate for small ``x``; past float range gives inf, never raises."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.expm1(x)
     return math.expm1(x) if x < 709.0 else math.inf
 
 
 def log1p(x: Value) -> Value:
     """``log(1 + x)`` for ``x > -1``, accurate for small ``x``."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.log1p(x)
     return math.log1p(x)
 
@@ -154,7 +159,7 @@ def eps(x: Value) -> float:
 
 def log(x: Value) -> Value:
     """Natural log of ``x`` clamped to the smallest positive normal float (never NaN)."""
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         return torch.log(torch.clamp(x, min=torch.finfo(x.dtype).tiny))
     return math.log(x) if x > 0 else math.log(2.2250738585072014e-308)
 
@@ -165,7 +170,7 @@ def sqrt(x: Value) -> Value:
     As in :func:`pow`, a double ``where`` gives ``x <= 0`` a zero gradient: clamping alone
     leaves ``d sqrt / dx = inf`` at 0, and ``0 * inf`` is a NaN gradient.
     """
-    if type(x) not in _NUMBERS and isinstance(x, Tensor):
+    if type(x) not in NUMBERS and isinstance(x, Tensor):
         positive = x > 0
         safe = torch.where(positive, x, torch.ones_like(x))
         return torch.where(positive, torch.sqrt(safe), torch.zeros_like(safe))
@@ -177,7 +182,7 @@ def pow(base: Value, exponent: Value) -> Value:
 
     The double-``where`` keeps ``d/d exponent`` of ``0 ** p`` at 0 instead of NaN.
     """
-    if type(base) not in _NUMBERS or type(exponent) not in _NUMBERS:
+    if type(base) not in NUMBERS or type(exponent) not in NUMBERS:
         if not isinstance(base, Tensor) and isinstance(exponent, Tensor):
             # A Python base stays a double scalar: torch.as_tensor would round it to float32.
             return torch.pow(base, exponent) if base > 0 else torch.zeros_like(exponent)
@@ -186,10 +191,10 @@ def pow(base: Value, exponent: Value) -> Value:
             positive = base_t > 0
             safe = torch.where(positive, base_t, torch.ones_like(base_t))
             return torch.where(positive, torch.pow(safe, exponent), torch.zeros_like(safe))
-    if base <= 0:  # type: ignore[operator]
+    if base <= 0:
         return 0.0
     try:
-        return math.pow(base, exponent)  # type: ignore[arg-type]
+        return math.pow(base, exponent)
     except OverflowError:
         return math.inf
 
@@ -216,12 +221,12 @@ def as_float(x: Value) -> Value:
 def ndtr(x: Value) -> Value:
     """The standard normal CDF of ``x``."""
     if isinstance(x, Tensor):
-        return torch.special.ndtr(x)
+        return _typed_torch.ndtr(x)
     return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
 def ndtri(p: Value) -> Value:
     """The standard normal quantile (inverse CDF) of ``p`` in ``(0, 1)``."""
     if isinstance(p, Tensor):
-        return torch.special.ndtri(p)
+        return _typed_torch.ndtri(p)
     return statistics.NormalDist().inv_cdf(p)

@@ -15,13 +15,14 @@ from typing import Any
 
 from ._config import MAX_DEPTH, MAX_ITEMS, Arg, ConfigError, build, registry, unknown_name
 from ._schedule import Schedule
+from ._validate import untyped
 
 __all__ = ["MAX_TEXT", "parse"]
 
 #: Longest text ``parse`` reads, in characters.
 MAX_TEXT = 100_000
 
-_WHAT = {
+_WHAT: dict[type[ast.AST], str] = {
     ast.Attribute: "attribute access",
     ast.Subscript: "indexing",
     ast.Lambda: "a lambda",
@@ -70,7 +71,7 @@ def parse(text: str) -> Schedule:
         ...
         lrfunc.ConfigError: line 1, column 17: cosine: end must be >= 0, got -1.0
     """
-    if not isinstance(text, str):
+    if not isinstance(untyped(text), str):
         raise ConfigError("", f"expected the text of an expression, got {type(text).__name__}")
     if len(text) > MAX_TEXT:
         raise ConfigError("", f"expression too long ({len(text)} characters; at most {MAX_TEXT})")
@@ -217,7 +218,7 @@ class _Walker:
 
     def multiply(self, left: Any, right: Any, node: ast.BinOp) -> Schedule:
         def ok(x: Any) -> bool:
-            return isinstance(x, Schedule) or (isinstance(x, Real) and not isinstance(x, bool))
+            return isinstance(x, Schedule) or (not isinstance(x, bool) and isinstance(x, Real))
 
         if not (ok(left) and ok(right)) or not (
             isinstance(left, Schedule) or isinstance(right, Schedule)

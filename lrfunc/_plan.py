@@ -19,7 +19,7 @@ from torch.optim import Optimizer
 
 from ._ops import wide_float
 from ._schedule import Schedule
-from ._validate import check_real, did_you_mean
+from ._validate import check_real, did_you_mean, is_list, is_mapping
 
 __all__ = ["Key", "Plan", "Schedules", "Target", "base", "make_plan", "normalise", "read"]
 
@@ -71,34 +71,37 @@ def _not_a_schedule(where: str, value: object, what: str) -> TypeError:
 
 def normalise(schedules: Any, n_groups: int) -> dict[Key, list[Schedule | None]]:
     """The accepted forms as ``{key: one schedule or None per group}``."""
+    table: Mapping[Any, Any]
     if isinstance(schedules, (Schedule, list, tuple)):
-        schedules = {"lr": schedules}
-    elif not isinstance(schedules, Mapping):
+        table = {"lr": schedules}
+    elif is_mapping(schedules):
+        table = schedules
+    else:
         raise _not_a_schedule(
             "schedules",
             schedules,
             "a Schedule, a list with one Schedule per param group, or a dict "
             "{key: Schedule or list}",
         )
-    if not schedules:
+    if not table:
         raise ValueError("schedules must name at least one hyperparameter, got an empty dict")
     plan: dict[Key, list[Schedule | None]] = {}
-    for key, value in schedules.items():  # type: ignore[union-attr]
+    for key, value in table.items():
         parsed = parse_key(key)
         if isinstance(value, Schedule):
             plan[parsed] = [value] * n_groups
             continue
-        if not isinstance(value, (list, tuple)):
+        if not is_list(value):
             raise _not_a_schedule(f"schedules[{key!r}]", value, "a Schedule or a list of them")
-        if len(value) != n_groups:  # type: ignore[arg-type]
+        if len(value) != n_groups:
             raise ValueError(
-                f"schedules[{key!r}] has {len(value)} entries but the optimizer has "  # type: ignore[arg-type]
+                f"schedules[{key!r}] has {len(value)} entries but the optimizer has "
                 f"{n_groups} param groups; give one Schedule (or None) per group"
             )
-        for g, s in enumerate(value):  # type: ignore[arg-type]
+        for g, s in enumerate(value):
             if s is not None and not isinstance(s, Schedule):
                 raise _not_a_schedule(f"schedules[{key!r}][{g}]", s, "a Schedule or None")
-        plan[parsed] = list(value)  # type: ignore[arg-type]
+        plan[parsed] = list(value)
     return plan
 
 
@@ -118,24 +121,24 @@ def read(group: Mapping[str, Any], key: Key, g: int) -> float | Tensor:
         )
     value = group[key.name]
     if key.member is not None:
-        if not isinstance(value, (tuple, list)):
+        if not is_list(value):
             raise ValueError(
                 f"{key.where(g)}: param_groups[{g}][{key.name!r}] is "
                 f"{type(value).__name__}, not a tuple with members to address"
             )
-        if key.member >= len(value):  # type: ignore[arg-type]
+        if key.member >= len(value):
             raise ValueError(
-                f"{key.where(g)}: param_groups[{g}][{key.name!r}] has only {len(value)} members"  # type: ignore[arg-type]
+                f"{key.where(g)}: param_groups[{g}][{key.name!r}] has only {len(value)} members"
             )
-        value = value[key.member]  # type: ignore[index]
+        value = value[key.member]
     if isinstance(value, Tensor):
         if not value.is_floating_point():
             raise TypeError(f"{key.where(g)} must be a floating-point tensor, got {value.dtype}")
         return value
     if isinstance(value, bool) or not isinstance(value, Real):
         hint = ""
-        if isinstance(value, (tuple, list)) and value:
-            members = " or ".join(f"'{key.name}[{i}]'" for i in range(len(value)))  # type: ignore[arg-type]
+        if is_list(value) and value:
+            members = " or ".join(f"'{key.name}[{i}]'" for i in range(len(value)))
             hint = f"; schedule one member: {members}"
         raise TypeError(
             f"{key.where(g)} must be a real number or a tensor to be scheduled, "

@@ -19,7 +19,8 @@ import torch
 from torch import Tensor
 
 from ._schedule import Schedule
-from ._validate import check_choice, check_nonnegative_int, check_real
+from ._typed_torch import broadcast_shapes
+from ._validate import check_choice, check_nonnegative_int, check_real, untyped
 
 __all__ = ["plateau", "plateau_init", "plateau_update"]
 
@@ -130,13 +131,13 @@ def plateau_init(
         >>> lf.plateau_init(lf.plateau(), [0.1, 0.01])["factor"]
         tensor([1., 1.], dtype=torch.float64)
     """
-    if not isinstance(config, plateau):
+    if not isinstance(untyped(config), plateau):
         raise TypeError(f"config must be a plateau, got {config!r}")
     if device is None and isinstance(base_lr, Tensor):
         device = base_lr.device
     base = torch.as_tensor(base_lr, dtype=dtype, device=device)
     low = torch.as_tensor(config.min_lr, dtype=dtype, device=device)
-    shape = torch.broadcast_shapes(base.shape, low.shape)
+    shape = broadcast_shapes(base.shape, low.shape)
     worst = math.inf if config.mode == "min" else -math.inf
     return {
         "best": torch.tensor(worst, dtype=dtype, device=device),

@@ -11,6 +11,7 @@ import torch
 
 from ._schedule import Schedule
 from ._tree import joins, walk
+from ._validate import untyped
 
 __all__ = ["INSTALL_HINT", "plot", "sample", "switches"]
 
@@ -101,7 +102,7 @@ def resolve_steps(sched: Schedule, steps: int | None) -> int:
         if sched.steps is None:
             raise ValueError(f"{sched!r} never ends: give the number of steps to show")
         return sched.steps
-    if isinstance(steps, bool) or not isinstance(steps, int) or steps <= 0:
+    if isinstance(steps, bool) or not isinstance(untyped(steps), int) or steps <= 0:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
     return steps
 

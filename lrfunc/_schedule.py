@@ -18,25 +18,36 @@ import functools
 import inspect
 import math
 from numbers import Real
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import torch
 
 from ._ops import Tensor, Value
 from ._step import evaluate
-from ._validate import did_you_mean, run_checks
+from ._validate import did_you_mean, is_tuple, run_checks
 
 __all__ = ["Child", "Schedule", "format_value"]
 
 
 def format_value(value: Any) -> str:
     """One parameter value as it is written in an expression (tuples as lists)."""
-    if isinstance(value, tuple):
-        return "[" + ", ".join(format_value(v) for v in value) + "]"  # type: ignore[misc]
+    if is_tuple(value):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
     return repr(value)
 
 
-def _differs(value: Any, default: Any) -> bool:
+def fields_of(sched: Schedule | type[Schedule]) -> tuple[dataclasses.Field[Any], ...]:
+    """``dataclasses.fields`` of a schedule (class): every concrete schedule is a
+    dataclass, though ``Schedule`` itself is not declared one."""
+    return dataclasses.fields(cast(Any, sched))
+
+
+def varargs_of(sched: Schedule | type[Schedule]) -> str | None:
+    """The field that takes a schedule's ``*args`` (``None``: it takes none)."""
+    return sched._varargs  # pyright: ignore[reportPrivateUsage] -- the hook's one reader outside the class
+
+
+def differs(value: Any, default: Any) -> bool:
     if isinstance(value, Tensor) or isinstance(default, Tensor):
         return True
     return bool(value != default) or type(value) is not type(default)
@@ -143,9 +154,9 @@ class Schedule:
         all (``product``, ``scale``, ``clip``) say so.
         """
         found: list[Child] = []
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+        for field in fields_of(self):
             value = getattr(self, field.name)
-            for item in value if isinstance(value, tuple) else (value,):  # type: ignore[union-attr]
+            for item in value if is_tuple(value) else (value,):
                 if isinstance(item, Schedule):
                     found.append(Child(item, timed=False))
         return tuple(found)
@@ -176,7 +187,7 @@ class Schedule:
 
         if isinstance(other, Schedule):
             return product(self, other)
-        if isinstance(other, Real) and not isinstance(other, bool):
+        if not isinstance(other, bool) and isinstance(other, Real):
             return scale(self, float(other))
         return NotImplemented
 
@@ -189,19 +200,19 @@ class Schedule:
 
     def __repr__(self) -> str:
         parts: list[str] = []
-        for field in dataclasses.fields(self):  # type: ignore[arg-type]
+        for field in fields_of(self):
             value = getattr(self, field.name)
             if field.name == self._varargs:
                 parts.extend(format_value(v) for v in value)
             elif not field.kw_only:
                 parts.append(format_value(value))
-            elif field.default is dataclasses.MISSING or _differs(value, field.default):
+            elif field.default is dataclasses.MISSING or differs(value, field.default):
                 parts.append(f"{field.name}={format_value(value)}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
 @functools.cache
-def _parameters(cls: type) -> frozenset[str] | None:  # cached: a construction asks it
+def _parameters(cls: type[Any]) -> frozenset[str] | None:  # cached: a construction asks it
     """The keywords a schedule class's constructor takes (``None``: it takes any)."""
     if dataclasses.is_dataclass(cls):
         return frozenset(f.name for f in dataclasses.fields(cls) if f.init)

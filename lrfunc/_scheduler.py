@@ -26,6 +26,7 @@ from ._plan import Schedules, make_plan
 from ._plateau import plateau
 from ._scheduler_plateau import PlateauFactor, split_plateau
 from ._scheduler_state import VERSION, check_state, is_torch_state, torch_step
+from ._validate import untyped
 from ._write import write
 
 __all__ = ["Scheduler"]
@@ -85,7 +86,7 @@ class Scheduler(LRScheduler):
     ) -> None:
         # LRScheduler.__init__ is not called on purpose: it patches optimizer.step to
         # detect the call order, and steps once through get_lr.
-        if not isinstance(optimizer, Optimizer):
+        if not isinstance(untyped(optimizer), Optimizer):
             raise TypeError(
                 f"optimizer must be a torch.optim.Optimizer, got {type(optimizer).__name__}"
             )
@@ -108,7 +109,7 @@ class Scheduler(LRScheduler):
 
     # -- the step ----------------------------------------------------------------------
 
-    def step(self, metric: Any = None, /, *, advance: int | bool | Tensor = 1) -> None:  # type: ignore[override]
+    def step(self, metric: Any = None, /, *, advance: int | bool | Tensor = 1) -> None:  # pyright: ignore[reportIncompatibleMethodOverride] -- metric first, as ReduceLROnPlateau.step; torch's epoch argument is deprecated
         """Count ``advance`` optimizer updates and write the schedules' new values.
 
         Args:
@@ -188,7 +189,7 @@ class Scheduler(LRScheduler):
     # -- torch's LRScheduler API -------------------------------------------------------
 
     @property
-    def last_epoch(self) -> int:  # type: ignore[override]
+    def last_epoch(self) -> int:
         """The step, as torch names it: optimizer updates counted so far. Settable: the
         groups then hold the values of that step (``-1``: torch's "not started")."""
         if self._count is not None and not self._captured:
@@ -200,8 +201,8 @@ class Scheduler(LRScheduler):
         return count
 
     @last_epoch.setter
-    def last_epoch(self, step: int) -> None:  # type: ignore[override]
-        if not isinstance(step, int) or isinstance(step, bool) or step < -1:
+    def last_epoch(self, step: int) -> None:
+        if not isinstance(untyped(step), int) or isinstance(step, bool) or step < -1:
             raise ValueError(f"last_epoch must be an int >= 0 (or torch's -1), got {step!r}")
         self._set_step(step)
 
@@ -218,7 +219,7 @@ class Scheduler(LRScheduler):
         return self._step
 
     @property
-    def base_lrs(self) -> list[float | Tensor]:  # type: ignore[override]
+    def base_lrs(self) -> list[float | Tensor]:
         """Each group's base lr (its current lr where ``"lr"`` is not scheduled). Settable
         (one value per group; groups whose lr is not scheduled ignore theirs)."""
         bases = self.get_last_lr()
@@ -228,7 +229,7 @@ class Scheduler(LRScheduler):
         return bases
 
     @base_lrs.setter
-    def base_lrs(self, values: Sequence[float | Tensor]) -> None:  # type: ignore[override]
+    def base_lrs(self, values: Sequence[float | Tensor]) -> None:
         values = list(values)
         if len(values) != self._n_groups:
             raise ValueError(f"base_lrs needs one value per param group ({self._n_groups})")
@@ -241,7 +242,7 @@ class Scheduler(LRScheduler):
         return [lr.clone() if isinstance(lr, Tensor) else lr for lr in lrs]
 
     @property
-    def _last_lr(self) -> list[float | Tensor]:  # type: ignore[override]
+    def _last_lr(self) -> list[float | Tensor]:
         return self.get_last_lr()
 
     def get_lr(self) -> list[float | Tensor]:

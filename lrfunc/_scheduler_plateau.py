@@ -7,7 +7,6 @@ it can be read without a device sync (the state is on the CPU and nothing is tra
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import torch
@@ -16,6 +15,8 @@ from torch import Tensor
 from ._basic import constant
 from ._plan import Target
 from ._plateau import PlateauState, plateau, plateau_init, plateau_update
+from ._typed_torch import tolist
+from ._validate import is_mapping
 
 __all__ = ["PlateauFactor", "split_plateau"]
 
@@ -52,7 +53,7 @@ class PlateauFactor:
     def _read_host(self) -> None:
         # Reading a CPU tensor is no device sync; under tracing it would break the graph.
         readable = self.on_cpu and not torch.compiler.is_compiling()
-        self.host = self.state["factor"].tolist() if readable else None
+        self.host = tolist(self.state["factor"]) if readable else None
 
     def scale(self, g: int, value: float | Tensor) -> float | Tensor:
         """``value`` times group ``g``'s factor: a float where both are on the host."""
@@ -67,16 +68,16 @@ class PlateauFactor:
         self.host = [1.0] * len(self.bases)
 
     def state_dict(self) -> dict[str, Any]:
-        return {k: v.tolist() for k, v in self.state.items()}
+        return {k: tolist(v) for k, v in self.state.items()}
 
     def load(self, saved: Any) -> None:
-        if not isinstance(saved, Mapping) or set(saved) != set(self.state):  # type: ignore[arg-type]
+        if not is_mapping(saved) or set(saved) != set(self.state):
             raise ValueError(
                 "this scheduler has a plateau; the state must carry its "
                 f"{sorted(self.state)}, got {saved!r}"
             )
         for name, current in self.state.items():
-            value = torch.as_tensor(saved[name], dtype=current.dtype, device=current.device)  # type: ignore[index]
+            value = torch.as_tensor(saved[name], dtype=current.dtype, device=current.device)
             if value.shape != current.shape:
                 raise ValueError(
                     f"the state's plateau {name!r} has shape {list(value.shape)}, "

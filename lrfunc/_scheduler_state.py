@@ -17,6 +17,7 @@ from torch import Tensor
 
 from ._plan import Key, Target
 from ._schedule import Schedule
+from ._validate import is_list, is_mapping
 
 __all__ = ["VERSION", "check_state", "is_torch_state", "torch_step"]
 
@@ -32,37 +33,37 @@ def check_state(
         ValueError: a state that is not a ``Scheduler``'s, or one with other param groups
             or other scheduled keys.
     """
-    if not isinstance(state, Mapping) or not {"step", "base_values"} <= set(state):  # type: ignore[arg-type]
+    if not is_mapping(state) or not {"step", "base_values"} <= set(state):
         raise ValueError(
             "not a state of lrfunc.Scheduler (expected a dict with 'step' and "
             f"'base_values'), got {state!r}"
         )
-    step = state["step"]  # type: ignore[index]
+    step = state["step"]
     if isinstance(step, Tensor):
         step = int(step.item())
     if step is not None and (not isinstance(step, int) or isinstance(step, bool) or step < 0):
         raise ValueError(f"the state's step must be an int >= 0, got {step!r}")
-    groups = state.get("param_groups", n_groups)  # type: ignore[union-attr]
+    groups = state.get("param_groups", n_groups)
     if groups != n_groups:
         raise ValueError(f"the state is for {groups} param groups but the optimizer has {n_groups}")
-    saved = state["base_values"]  # type: ignore[index]
+    saved = state["base_values"]
     mine = {key.key: per for key, per in keys.items()}
-    if not isinstance(saved, Mapping) or set(saved) != set(mine):  # type: ignore[arg-type]
-        saved_keys = sorted(saved) if isinstance(saved, Mapping) else saved  # type: ignore[arg-type]
+    if not is_mapping(saved) or set(saved) != set(mine):
+        saved_keys = sorted(saved) if is_mapping(saved) else saved
         raise ValueError(
             f"the state schedules the keys {saved_keys} but this scheduler schedules {sorted(mine)}"
         )
     bases: dict[str, list[float | None]] = {}
     for name, per in mine.items():
-        values = saved[name]  # type: ignore[index]
-        if not isinstance(values, (list, tuple)) or len(values) != n_groups:  # type: ignore[arg-type]
+        values = saved[name]
+        if not is_list(values) or len(values) != n_groups:
             raise ValueError(
                 f"the state's base values for {name!r} must list one value per param "
                 f"group ({n_groups}), got {values!r}"
             )
         bases[name] = [
             _base(name, g, s, v) for g, (s, v) in enumerate(zip(per, values, strict=True))
-        ]  # type: ignore[arg-type]
+        ]
     return step, bases
 
 
@@ -115,7 +116,7 @@ def torch_step(state: Mapping[str, Any], targets: Sequence[Target], n_groups: in
     theirs = state.get("base_lrs")
     if theirs is None:
         return step
-    if not isinstance(theirs, (list, tuple)) or len(theirs) != n_groups:
+    if not is_list(theirs) or len(theirs) != n_groups:
         raise ValueError(
             f"the torch scheduler state's base_lrs {theirs!r} are not one per param group "
             f"({n_groups}); {_BY_HAND}"

@@ -17,8 +17,9 @@ from typing import Any
 
 import torch
 
-from ._ops import _NUMBERS, Tensor, Value, wide_float
+from ._ops import NUMBERS, Tensor, Value, wide_float
 from ._realize import realized
+from ._typed_torch import broadcast_shapes
 from ._validate import check_base_lr, check_step
 
 __all__ = ["evaluate", "tensor_step"]
@@ -48,7 +49,7 @@ def _result_dtype(step: Tensor, base_lr: Any) -> torch.dtype:
 
 def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
     """Apply the step convention around ``fn(step, base_lr)``, a schedule's formula."""
-    if type(step) in _NUMBERS and type(base_lr) in _NUMBERS:
+    if type(step) in NUMBERS and type(base_lr) in NUMBERS:
         # The number path's common case, with the checks below inlined (a hot loop calls
         # this). Anything else goes on to the checks, which raise.
         base = float(base_lr)
@@ -63,7 +64,7 @@ def evaluate(fn: Callable[[Value, Any], Value], step: Any, base_lr: Any) -> Any:
             # float32) with torch.full (torch.tensor would be a blocking copy on CUDA).
             return realized(torch.full(step.shape, out, dtype=dtype, device=step.device))
         out = out.to(device=step.device, dtype=dtype)
-        shape = torch.broadcast_shapes(step.shape, out.shape)
+        shape = broadcast_shapes(step.shape, out.shape)
         return realized(out if out.shape == shape else out.expand(shape).clone())
     out = fn(check_step(step), check_base_lr(base_lr))
     return out if isinstance(out, Tensor) else float(out)

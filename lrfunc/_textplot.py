@@ -51,7 +51,7 @@ def text_plot(
         for y in range(row_of(min(bucket)), row_of(max(bucket)) + 1):
             rows[height - 1 - y][x] = "*"
     label_width = 8
-    lines = []
+    lines: list[str] = []
     for i, row in enumerate(rows):
         label = f"{high:.3g}" if i == 0 else f"{low:.3g}" if i == height - 1 else ""
         lines.append(f"{label:<{label_width}}|{''.join(row)}".rstrip())

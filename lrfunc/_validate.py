@@ -12,10 +12,10 @@ import dataclasses
 import difflib
 import math
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from numbers import Integral, Real
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeGuard, cast
 
 import torch
 
@@ -88,12 +88,42 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+def is_list(value: object) -> TypeGuard[list[Any] | tuple[Any, ...]]:
+    """``isinstance(value, (list, tuple))``, its items typed ``Any`` (user input)."""
+    return isinstance(value, (list, tuple))
+
+
+def is_tuple(value: object) -> TypeGuard[tuple[Any, ...]]:
+    """``isinstance(value, tuple)``, its items typed ``Any`` (user input)."""
+    return isinstance(value, tuple)
+
+
+def is_sequence(value: object) -> TypeGuard[Sequence[Any]]:
+    """``isinstance(value, Sequence)``, its items typed ``Any`` (user input)."""
+    return isinstance(value, Sequence)
+
+
+def untyped(value: object) -> object:
+    """``value`` as an untyped caller may pass it, whatever its annotation says.
+
+    Public entry points check their arguments at runtime for callers that no type
+    checker sees; the annotation tells a checker the check always passes (pyright's
+    "unnecessary isinstance"). ``isinstance(untyped(x), T)`` keeps the check and says why.
+    """
+    return value
+
+
+def is_mapping(value: object) -> TypeGuard[Mapping[Any, Any]]:
+    """``isinstance(value, Mapping)``, its keys and values typed ``Any`` (user input)."""
+    return isinstance(value, Mapping)
+
+
 def _describe(value: Any) -> str:
     return f"{value!r} ({type(value).__name__})"
 
 
 def _is_int(value: Any) -> bool:
-    return isinstance(value, Integral) and not isinstance(value, bool)
+    return not isinstance(value, bool) and isinstance(value, Integral)
 
 
 def integral(value: Any) -> Any:
@@ -196,7 +226,7 @@ def check_real(
                 name, f"{name} must be a floating-point tensor, got dtype {value.dtype}"
             )
         return value
-    if not isinstance(value, Real) or isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise ParameterTypeError(name, f"{name} must be a real number, got {_describe(value)}")
     value = float(value)
     if not math.isfinite(value):
@@ -237,7 +267,7 @@ def check_boundaries(name: str, values: Any, *, allow_zero: bool = False) -> tup
             name, f"{name} must be a sequence of ints, got {_describe(values)}"
         )
     check = check_nonnegative_int if allow_zero else check_period
-    result = tuple(check(f"{name}[{i}]", v) for i, v in enumerate(values))  # type: ignore[arg-type]
+    result = tuple(check(f"{name}[{i}]", v) for i, v in enumerate(cast(Iterable[Any], values)))
     for i in range(1, len(result)):
         if result[i] <= result[i - 1]:
             raise ParameterValueError(
@@ -263,7 +293,7 @@ _LARGEST_FLOAT = int(sys.float_info.max)
 
 def check_step(step: Any) -> float | int:
     """A step on the number path: a finite real number >= 0."""
-    if not isinstance(step, Real) or isinstance(step, bool):
+    if isinstance(step, bool) or not isinstance(step, Real):
         raise ParameterTypeError(
             "step", f"step must be an int, a float or a tensor, got {_describe(step)}"
         )
@@ -370,7 +400,7 @@ def check_factors(name: str, values: Any) -> tuple[Any, ...]:
     """A sequence of factors (each a finite real ``>= 0``), as a tuple."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise ParameterTypeError(name, f"{name} must be a sequence of numbers, got {values!r}")
-    return tuple(check_factor(f"{name}[{i}]", v) for i, v in enumerate(values))  # type: ignore[arg-type]
+    return tuple(check_factor(f"{name}[{i}]", v) for i, v in enumerate(cast(Iterable[Any], values)))
 
 
 def check_python_number(check: Check) -> Check:

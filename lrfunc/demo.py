@@ -24,6 +24,8 @@ from torch import Tensor
 
 import lrfunc as lf
 from lrfunc._textplot import text_plot
+from lrfunc._typed_torch import compile as compile_typed
+from lrfunc._typed_torch import manual_seed, tolist
 
 __all__ = ["DemoResult", "main", "make_schedule", "train"]
 
@@ -36,8 +38,8 @@ class DemoResult:
 
     schedule: lf.Schedule
     base_lr: float
-    lrs: list[float] = field(default_factory=list)
-    losses: list[float] = field(default_factory=list)
+    lrs: list[float] = field(default_factory=list[float])
+    losses: list[float] = field(default_factory=list[float])
     graphs_at_warmup: int = 0
     graphs_total: int = 0
     seconds: float = 0.0
@@ -135,7 +137,7 @@ def train(
     step = torch.tensor(0, dtype=torch.int64)
 
     counter = CountingBackend(backend)
-    train_step = torch.compile(
+    train_step = compile_typed(
         _make_train_step(sched, base_lr, momentum), backend=counter, fullgraph=True
     )
     result = DemoResult(schedule=sched, base_lr=base_lr)
@@ -157,8 +159,8 @@ def train(
             print_fn(f"step {k:>5}  lr {lr.item():.3e}  loss {loss.item():.4f}")
     result.graphs_total = counter.graphs
     result.seconds = time.perf_counter() - start
-    result.lrs = torch.stack(lrs).tolist()
-    result.losses = torch.stack(losses).tolist()
+    result.lrs = tolist(torch.stack(lrs))
+    result.losses = tolist(torch.stack(losses))
     print_fn(
         f"graphs compiled: {result.graphs_total} ({result.graphs_at_warmup} at warm-up); "
         f"recompiles after warm-up: {result.recompiles}"
@@ -175,6 +177,7 @@ def _write_png(result: DemoResult, path: str, print_fn: Callable[[str], None]) -
     except ImportError:
         print_fn("matplotlib not installed: no PNG (pip install 'lrfunc[plot]')")
         return
+    fig: Any  # matplotlib's stubs leave savefig's **kwargs untyped (unknown)
     fig, (ax_lr, ax_loss) = plt.subplots(2, 1, figsize=(7, 5), sharex=True)
     ax_lr.plot(result.lrs)
     ax_lr.set_ylabel("learning rate")
@@ -204,7 +207,7 @@ def main(argv: Sequence[str] | None = None, print_fn: Callable[[str], None] = pr
     parser.add_argument("--backend", default="inductor", help="torch.compile backend")
     parser.add_argument("--png", default="lrfunc_demo.png", help="PNG path ('' for none)")
     args = parser.parse_args(argv)
-    torch.manual_seed(args.seed)
+    manual_seed(args.seed)
     result = train(
         steps=args.steps,
         warmup=args.warmup,

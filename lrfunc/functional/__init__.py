@@ -17,7 +17,13 @@ Examples:
     tensor([2., 1., 0.])
 """
 
-from .. import _basic, _combinators, _cyclic, _decays, _wave, _wsd
+import lrfunc._basic as _basic
+import lrfunc._combinators as _combinators
+import lrfunc._cyclic as _cyclic
+import lrfunc._decays as _decays
+import lrfunc._wave as _wave
+import lrfunc._wsd as _wsd
+
 from .._kernel import kernel
 
 constant = kernel(_basic.constant)

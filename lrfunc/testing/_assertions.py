@@ -12,12 +12,15 @@ import math
 import warnings
 from collections.abc import Callable, Iterable, Sequence
 from numbers import Real
-from typing import Any
+from typing import Any, cast
 
 import torch
 
 from .._schedule import Schedule
 from .._tree import joins
+from .._typed_torch import compile as compile_typed
+from .._typed_torch import tolist
+from .._validate import untyped
 
 __all__ = [
     "Jump",
@@ -64,7 +67,7 @@ def _range(start: Any, stop: Any) -> tuple[int, int]:
 
 
 def _real(name: str, value: Any, *, low: float = -math.inf) -> float:
-    if not isinstance(value, Real) or isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, Real):
         raise TypeError(f"{name} must be a real number, got {value!r} ({type(value).__name__})")
     value = float(value)
     if math.isnan(value) or value < low:
@@ -89,9 +92,9 @@ def _tolerances(rtol: Any, atol: Any) -> tuple[float, float]:
 def _steps(steps: Any) -> torch.Tensor:
     """Explicit steps as a 1-d tensor: int64 when all are ints (exact), else float64."""
     if isinstance(steps, torch.Tensor):
-        values = steps.detach().cpu().reshape(-1).tolist()
+        values: list[Any] = tolist(steps.detach().cpu().reshape(-1))
     elif isinstance(steps, Iterable) and not isinstance(steps, (str, bytes)):
-        values = list(steps)  # pyright: ignore[reportUnknownArgumentType]
+        values = list(cast(Iterable[Any], steps))
     else:
         raise TypeError(f"steps must be a sequence of numbers, got {steps!r}")
     if not values:
@@ -264,7 +267,7 @@ def assert_monotone(
     start, stop = _range(start, stop)
     if stop - start < 2:
         raise ValueError(f"need at least two steps, got [{start}, {stop})")
-    if not isinstance(increasing, bool) or not isinstance(strict, bool):
+    if not isinstance(untyped(increasing), bool) or not isinstance(untyped(strict), bool):
         raise TypeError(f"increasing and strict must be bools, got {increasing!r}, {strict!r}")
     base_lr = _base_lr(base_lr)
     rtol, atol = _tolerances(rtol, atol)
@@ -468,7 +471,7 @@ def assert_continuous(
 def _mismatches(
     what: str, steps: torch.Tensor, got: torch.Tensor, want: torch.Tensor, bad: torch.Tensor
 ) -> str:
-    where = torch.nonzero(bad).flatten().tolist()
+    where = tolist(torch.nonzero(bad).flatten())
     rows = [
         f"step {_step_text(steps[i])}: {got[i].item()!r} vs {want[i].item()!r}"
         for i in where[:_SHOWN]
@@ -519,7 +522,7 @@ def assert_paths_agree(
     atol = torch.finfo(dtype).tiny if atol is None else atol
     rtol, atol = _tolerances(rtol, atol)
     numbers: list[float] = []
-    for k in t.tolist():
+    for k in tolist(t):
         try:
             value = sched(k, base_lr)
         except Exception as err:
@@ -583,12 +586,12 @@ def assert_matches_reference(
     base_lr = _base_lr(base_lr)
     rtol, atol = _tolerances(rtol, atol)
     t = _steps(steps)
-    keys = t.tolist()
+    keys = tolist(t)
     if callable(reference):
-        expected = []
+        expected: list[float] = []
         for k in keys:
             expected.append(float(reference(k)))
-    elif isinstance(reference, Sequence) and not isinstance(reference, (str, bytes)):
+    elif isinstance(untyped(reference), Sequence) and not isinstance(reference, (str, bytes)):
         if len(reference) != len(keys):
             raise ValueError(
                 f"reference has {len(reference)} values but steps has {len(keys)} steps"
@@ -648,7 +651,7 @@ def assert_compiled_matches(
         return tuple(s(step, base_lr) for s in scheds)
 
     eager = all_lrs(t, base)
-    compiled = torch.compile(all_lrs, fullgraph=True, backend=backend)
+    compiled = compile_typed(all_lrs, fullgraph=True, backend=backend)
     try:
         with warnings.catch_warnings():
             # torch's own code generation warns about its deprecated TorchScript helpers;

@@ -63,8 +63,15 @@ from .._combinators import (
 from .._cyclic import cyclic, onecycle, restarts
 from .._decays import interpolate, inverse_sqrt, inverse_time, noam, rex, tanh
 from .._schedule import Schedule
+from .._validate import untyped
 from .._wave import cosine_wave
 from .._wsd import wsd
+
+
+def _nothing() -> SearchStrategy[Any]:
+    """``st.nothing()``, typed: hypothesis's strategy decorator leaves its type unknown."""
+    return st.nothing()  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType] -- see the docstring
+
 
 __all__ = ["FAMILIES", "Options", "base_lrs", "family", "schedules", "steps"]
 
@@ -122,7 +129,7 @@ def family(name: str, *, replace: bool = False) -> Callable[[Builder], Builder]:
         ...
         hypothesis.errors.InvalidArgument: 'rex' is a built-in family of lrfunc.testing; pass family('rex', replace=True) to replace it, or choose another name
     """
-    if not isinstance(name, str) or not name:
+    if not isinstance(untyped(name), str) or not name:
         raise InvalidArgument(f"a family's name must be a non-empty str, got {name!r}")
     if name in _BUILT_IN and not replace:
         raise InvalidArgument(
@@ -144,7 +151,7 @@ def _factors(low: float = 0.0, high: float = 1.0) -> SearchStrategy[float]:
     """A factor: round values first (they shrink there and read well), then any float."""
     simple = [v for v in (1.0, 0.0, 0.5, 0.1) if low <= v <= high]
     return st.one_of(
-        st.sampled_from(simple) if simple else st.nothing(),
+        st.sampled_from(simple) if simple else _nothing(),
         st.floats(low, high, allow_nan=False, allow_infinity=False, allow_subnormal=False),
     )
 
@@ -421,11 +428,11 @@ def _check_int(name: str, value: Any, low: int) -> int:
 def _check_families(families: Iterable[str] | None) -> list[str]:
     if families is None:
         return list(FAMILIES)
-    if isinstance(families, str) or not isinstance(families, Iterable):
+    if isinstance(families, str) or not isinstance(untyped(families), Iterable):
         raise InvalidArgument(
             f"families={families!r} must be a list of family names, e.g. ['cosine', 'linear']"
         )
-    names = list(families)  # pyright: ignore[reportUnknownArgumentType]
+    names = list(families)
     if not names:
         raise InvalidArgument("families=[] must name at least one family")
     unknown = [n for n in names if n not in FAMILIES]
@@ -477,9 +484,9 @@ def schedules(
         names = _check_families(families)
         depth = _check_int("max_depth", max_depth, 0)
         length = _check_int("max_steps", max_steps, 1)
-        if not isinstance(finite_only, bool):
+        if not isinstance(untyped(finite_only), bool):
             raise InvalidArgument(f"finite_only={finite_only!r} must be a bool")
-        if leaves is not None and not isinstance(leaves, SearchStrategy):
+        if leaves is not None and not isinstance(untyped(leaves), SearchStrategy):
             raise InvalidArgument(f"leaves={leaves!r} must be a SearchStrategy of schedules")
         extra = () if leaves is None else (leaves.filter(_is_schedule),)
         finite_extra = tuple(s.filter(_has_length) for s in extra)
@@ -563,7 +570,7 @@ def base_lrs(*, min_value: float = 1e-6, max_value: float = 1.0) -> SearchStrate
 
     def build() -> SearchStrategy[float]:
         for name, v in (("min_value", min_value), ("max_value", max_value)):
-            if not isinstance(v, (int, float)) or isinstance(v, bool):
+            if not isinstance(untyped(v), (int, float)) or isinstance(v, bool):
                 raise InvalidArgument(f"{name}={v!r} must be a number")
         if not 0 <= min_value <= max_value < math.inf:
             raise InvalidArgument(
@@ -572,7 +579,7 @@ def base_lrs(*, min_value: float = 1e-6, max_value: float = 1.0) -> SearchStrate
             )
         common = [v for v in (1.0, 0.1, 3e-4) if min_value <= v <= max_value]
         return st.one_of(
-            st.sampled_from(common) if common else st.nothing(),
+            st.sampled_from(common) if common else _nothing(),
             st.floats(float(min_value), float(max_value)),
         )
 
