@@ -26,6 +26,7 @@ from ._basic import warmup as warmup
 from ._combinators import chain as chain
 from ._combinators import clip as clip
 from ._combinators import cooldown as cooldown
+from ._combinators import in_epochs as in_epochs
 from ._combinators import kdecay as kdecay
 from ._combinators import noise as noise
 from ._combinators import product as product
@@ -45,6 +46,7 @@ from ._decays import inverse_time as inverse_time
 from ._decays import noam as noam
 from ._decays import rex as rex
 from ._decays import tanh as tanh
+from ._fraction import frac as frac
 from ._from_torch import from_torch as from_torch
 from ._from_torch_cyclic import from_torch_momentum as from_torch_momentum
 from ._function import from_function as from_function
@@ -53,6 +55,8 @@ from ._plateau import plateau as plateau
 from ._plateau import plateau_init as plateau_init
 from ._plateau import plateau_update as plateau_update
 from ._plot import plot as plot
+from ._recipe import Recipe as Recipe
+from ._recipe import UnboundRecipeError as UnboundRecipeError
 from ._schedule import Child as Child
 from ._schedule import Schedule as Schedule
 from ._scheduler import Scheduler as Scheduler

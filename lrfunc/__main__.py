@@ -5,6 +5,7 @@ Examples::
     lrfunc show "chain(warmup(1000), cosine(99000, end=0.1))" --base-lr 3e-4
     lrfunc plot "cosine(10000)" "step(2000, gamma=0.5)" --steps 10000 --out lr.png
     lrfunc table schedule.toml --every 1000 --format json
+    lrfunc show "chain(warmup(frac(0.05)), cosine(frac(0.95)))" --steps 20000
     lrfunc --version
 
 ``EXPR`` is an expression as ``repr`` prints it, or the path of a ``.json`` or ``.toml``
@@ -27,6 +28,7 @@ from ._config import ConfigError, from_config
 from ._parse import parse
 from ._plot import INSTALL_HINT, points, resolve_steps, sample, switches
 from ._plot import plot as plot_schedule
+from ._recipe import Recipe
 from ._schedule import Schedule
 from ._textplot import text_plot
 
@@ -79,16 +81,27 @@ def _load_file(path: str, key: str | None) -> Any:
     return data
 
 
-def _load(expr: str, key: str | None) -> Schedule:
+def _load(expr: str, key: str | None, steps: int | None) -> Schedule:
+    """The schedule ``expr`` (an expression or a config file) describes; a recipe is bound
+    to ``--steps``."""
     is_file = expr.lower().endswith((".json", ".toml"))
     if not is_file and os.path.isfile(expr):
         raise _Fail(f"cannot read {expr}: config files must end in .json or .toml")
+    source = expr if is_file else "expression"
     try:
-        if is_file:
-            return from_config(_load_file(expr, key))
-        return parse(expr)
+        sched = from_config(_load_file(expr, key)) if is_file else parse(expr)
     except ConfigError as exc:
-        source = expr if is_file else "expression"
+        raise _Fail(f"{source}: {exc}") from None
+    if not isinstance(sched, Recipe):
+        return sched
+    if steps is None:
+        raise _Fail(
+            f"{source} is a recipe, {sched!r:.200}: its lengths are fractions of training; "
+            "give --steps N to bind it to N updates"
+        )
+    try:
+        return sched.bind(steps)
+    except ValueError as exc:
         raise _Fail(f"{source}: {exc}") from None
 
 
@@ -104,7 +117,7 @@ def _fmt(x: float) -> str:
 
 
 def _show(args: argparse.Namespace) -> None:
-    sched = _load(args.expr, args.key)
+    sched = _load(args.expr, args.key, args.steps)
     steps = _steps(sched, args.steps)
     xs = points(sched, steps)
     values = sample(sched, xs, args.base_lr)
@@ -128,7 +141,7 @@ def _show(args: argparse.Namespace) -> None:
 
 
 def _plot(args: argparse.Namespace) -> None:
-    scheds = [_load(e, args.key) for e in args.expr]
+    scheds = [_load(e, args.key, args.steps) for e in args.expr]
     lengths = [_steps(s, args.steps) for s in scheds]
     try:
         from matplotlib.figure import Figure
@@ -153,7 +166,7 @@ def _plot(args: argparse.Namespace) -> None:
 
 
 def _table(args: argparse.Namespace) -> None:
-    sched = _load(args.expr, args.key)
+    sched = _load(args.expr, args.key, args.steps)
     steps = _steps(sched, args.steps)
     xs = list(range(0, steps + 1, args.every))
     values = sample(sched, xs, args.base_lr)
@@ -199,7 +212,8 @@ def _parser() -> argparse.ArgumentParser:
             "--steps",
             type=_positive_int,
             metavar="N",
-            help="last step shown (default: the schedule's length)",
+            help="last step shown (default: the schedule's length); a recipe (lengths "
+            "as fractions of training, frac(...)) is bound to N updates",
         )
         p.add_argument(
             "--base-lr", type=_base_lr, default=1.0, metavar="X", help="default 1 (factors)"

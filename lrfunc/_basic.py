@@ -114,7 +114,7 @@ class constant(Schedule):
 
     value: float = field(default=1.0, metadata=FACTOR)
     _: KW_ONLY
-    steps: int | None = field(default=None, metadata=checked(optional(check_length)))
+    steps: int | None = field(default=None, metadata=checked(optional(check_length), steps=True))
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         return base_lr * self.value
@@ -281,7 +281,7 @@ class exp(Schedule):
 
     gamma: float = field(metadata=POSITIVE)
     _: KW_ONLY
-    every: float = field(default=1, metadata=checked(check_every))
+    every: float = field(default=1, metadata=checked(check_every, steps=True))
     staircase: bool = field(default=False, metadata=BOOL)
     begin: int = field(default=0, metadata=NONNEGATIVE_INT)
     end: float | None = field(default=None, metadata=checked(optional(check_factor)))

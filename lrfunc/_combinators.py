@@ -23,6 +23,7 @@ from ._noise import NOISE_KINDS, check_seed, noise_factor
 from ._ops import Tensor, Value
 from ._schedule import Child, Schedule
 from ._validate import (
+    BOOL,
     FACTOR,
     FINITE_SCHEDULE,
     NONNEGATIVE_INT,
@@ -42,6 +43,7 @@ from ._validate import (
     choice,
     optional,
     real,
+    untyped,
 )
 from ._wsd import check_power
 
@@ -49,6 +51,7 @@ __all__ = [
     "chain",
     "clip",
     "cooldown",
+    "in_epochs",
     "kdecay",
     "noise",
     "product",
@@ -65,6 +68,8 @@ def _set(obj: object, name: str, value: Any) -> None:
 
 
 _OPTIONAL_FACTOR = checked(optional(check_factor))
+#: A count of updates that is not a length of training (no fraction of it).
+PERIOD_NOT_STEPS = checked(check_period)
 
 
 @dataclass(frozen=True, repr=False, init=False)
@@ -99,10 +104,11 @@ class chain(Schedule):
     schedules: tuple[Schedule, ...] = field(metadata=SCHEDULES)
     _: KW_ONLY
     boundaries: tuple[int, ...] | None = field(
-        default=None, metadata=checked(optional(check_boundaries))
+        default=None, metadata=checked(optional(check_boundaries), steps=True)
     )
 
     _varargs: ClassVar[str | None] = "schedules"
+    sequential: ClassVar[bool] = True
     #: Global step where each piece after the first starts (derived at construction).
     starts: ClassVar[tuple[int, ...]] = ()
 
@@ -314,7 +320,7 @@ class shift(Schedule):
     """
 
     schedule: Schedule = field(metadata=SCHEDULE)
-    by: int = field(metadata=checked(check_int))
+    by: int = field(metadata=checked(check_int, steps=True))
 
     def check(self) -> None:
         inner = self.schedule.steps
@@ -358,6 +364,57 @@ class stretch(Schedule):
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         return self.schedule.formula(step / self.factor, base_lr)
+
+
+@dataclass(frozen=True, repr=False)
+class in_epochs(Schedule):
+    """A schedule written in epochs, for a loop that steps once per optimizer update.
+
+    ``schedule`` counts epochs (``lf.step(30, gamma=0.1)``: a tenth every 30 epochs);
+    the result counts updates, ``steps_per_epoch`` to an epoch. ``held=True`` (the
+    default) keeps each epoch's value for all its updates, as a scheduler stepped once
+    per epoch does (timm's ``t_in_epochs=True``); ``held=False`` moves within the epoch
+    too (the fractional epoch ``k / steps_per_epoch``, as ``stretch``).
+
+    .. math:: \\mathrm{lr}(k) = f\\left(\\lfloor k / s \\rfloor\\right) \\text{ (held)}
+        \\quad\\text{or}\\quad f(k / s)
+
+    Args:
+        schedule: the schedule in epochs.
+        steps_per_epoch: optimizer updates in one epoch (``>= 1``).
+        held: hold each epoch's value (``True``) or move continuously (``False``).
+
+    Examples:
+        >>> import lrfunc as lf
+        >>> sched = lf.in_epochs(lf.step(2, gamma=0.5), steps_per_epoch=3)
+        >>> [sched(k) for k in range(8)]
+        [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5]
+        >>> sched = lf.in_epochs(lf.linear(2), steps_per_epoch=4, held=False)
+        >>> sched.steps, [sched(k) for k in (0, 2, 4, 6, 8)]
+        (8, [1.0, 0.75, 0.5, 0.25, 0.0])
+    """
+
+    schedule: Schedule = field(metadata=SCHEDULE)
+    steps_per_epoch: int = field(metadata=PERIOD_NOT_STEPS)
+    _: KW_ONLY
+    held: bool = field(default=True, metadata=BOOL)
+
+    def check(self) -> None:
+        inner, per = self.schedule.steps, self.steps_per_epoch
+        steps = None
+        if isinstance(inner, int) and isinstance(untyped(per), int):  # a tensor: no length
+            steps = check_total("steps_per_epoch", inner * per, per)
+        _set(self, "steps", steps)
+
+    def children(self) -> tuple[Child, ...]:
+        per = self.steps_per_epoch
+        if isinstance(untyped(per), int):  # a tensor (a vmap sweep) cannot be placed
+            return (Child(self.schedule, scale=float(per)),)
+        return (Child(self.schedule, timed=False),)
+
+    def formula(self, step: Value, base_lr: Any) -> Value:
+        epoch = step / self.steps_per_epoch
+        return self.schedule.formula(ops.floor(epoch) if self.held else epoch, base_lr)
 
 
 @dataclass(frozen=True, repr=False)
@@ -542,7 +599,7 @@ class noise(Schedule):
     std: float = field(default=1.0, metadata=checked(real(0.0, low_open=True)))
     seed: int = field(default=42, metadata=checked(check_seed))
     start: int = field(default=0, metadata=NONNEGATIVE_INT)
-    end: int | None = field(default=None, metadata=checked(optional(check_period)))
+    end: int | None = field(default=None, metadata=checked(optional(check_period), steps=True))
     kind: str = field(default="normal", metadata=checked(choice(*NOISE_KINDS)))
 
     def check(self) -> None:

@@ -26,7 +26,9 @@ from collections.abc import Mapping, Sequence
 from numbers import Integral, Real
 from typing import Any
 
+from ._fraction import Unbound, frac
 from ._ops import Tensor
+from ._recipe import Recipe
 from ._schedule import Schedule, differs, fields_of, varargs_of
 from ._validate import (
     ParameterError,
@@ -89,12 +91,18 @@ def registry() -> dict[str, type[Schedule]]:
         if (
             isinstance(obj, type)
             and issubclass(obj, Schedule)
+            and not issubclass(obj, Unbound)  # a Recipe is written as the call it holds
             and obj is not Schedule
             and dataclasses.is_dataclass(obj)
             and not name.startswith("_")
         ):
             found[name] = obj
     return found
+
+
+def readable() -> dict[str, type[Any]]:
+    """The names a config or an expression may call: the schedules, and ``frac``."""
+    return {**registry(), "frac": frac}
 
 
 def _names_of(reg: Mapping[str, type[Schedule]]) -> dict[type, str]:
@@ -105,7 +113,7 @@ def _names_of(reg: Mapping[str, type[Schedule]]) -> dict[type, str]:
     return names
 
 
-def unknown_name(name: str, reg: Mapping[str, type[Schedule]]) -> str:
+def unknown_name(name: str, reg: Mapping[str, type[Any]]) -> str:
     """The message for a name that is not a schedule."""
     hint = did_you_mean(name, reg) or f"; known: {', '.join(sorted(reg))}"
     return f"unknown schedule {name!r:.80}{hint}"
@@ -132,11 +140,11 @@ class Arg:
 
 def build(
     name: str,
-    cls: type[Schedule],
+    cls: type[Any],
     args: Sequence[Arg],
     kwargs: Mapping[str, Arg],
     where: str,
-) -> Schedule:
+) -> Any:
     """Call ``cls`` with values already read, each with its place for errors.
 
     Positional values fill the non-keyword-only fields in order (a ``*args`` field takes
@@ -228,7 +236,7 @@ def _blame(exc: Exception, bound: Mapping[str, Arg], where: str) -> str:
 
 class _Reader:
     def __init__(self) -> None:
-        self.registry = registry()
+        self.registry = readable()
         self.items = 0
 
     def value(self, data: Any, path: str, depth: int) -> Any:
@@ -252,10 +260,13 @@ class _Reader:
             f"expected a number, string, bool, null, list or table, got {type(data).__name__}",
         )
 
-    def schedule(self, data: Mapping[Any, Any], path: str, depth: int) -> Schedule:
+    def schedule(self, data: Mapping[Any, Any], path: str, depth: int) -> Any:
         for key in data:
             if not isinstance(key, str):
                 raise ConfigError(path or "top level", f"keys must be strings, got {key!r:.80}")
+        if set(data) == {"frac"}:  # a fraction of training, as to_config writes it
+            value = self.arg(data["frac"], join(path, "frac"), depth)
+            return build("frac", frac, [value], {}, path or "top level")
         if "_target_" in data:
             return self._hydra(data, path, depth)
         if "name" not in data:
@@ -290,7 +301,7 @@ class _Reader:
         kwargs = {k: v for k, v in data.items() if k != "name"}
         return self._call(name, cls, [], path, kwargs, path, path, depth)
 
-    def _hydra(self, data: Mapping[str, Any], path: str, depth: int) -> Schedule:
+    def _hydra(self, data: Mapping[str, Any], path: str, depth: int) -> Any:
         target = data["_target_"]
         where = join(path, "_target_")
         if not isinstance(target, str):
@@ -322,14 +333,14 @@ class _Reader:
     def _call(
         self,
         name: str,
-        cls: type[Schedule],
+        cls: type[Any],
         raw_args: Sequence[Any],
         args_path: str,
         raw_kwargs: Mapping[Any, Any],
         kwargs_path: str,
         path: str,
         depth: int,
-    ) -> Schedule:
+    ) -> Any:
         args = [self.arg(v, join(args_path, i), depth) for i, v in enumerate(raw_args)]
         kwargs: dict[str, Arg] = {}
         for key, v in raw_kwargs.items():
@@ -434,6 +445,8 @@ def to_config(sched: Schedule, *, style: str = "plain") -> dict[str, Any]:
 def _dump_schedule(
     sched: Schedule, path: str, names: Mapping[type, str], hydra: bool
 ) -> dict[str, Any]:
+    if isinstance(sched, Recipe):
+        sched = sched.call  # a recipe is written as its call, fractions and all
     cls = type(sched)
     name = names.get(cls)
     if name is None:
@@ -469,6 +482,10 @@ def _dump_schedule(
 def _dump(value: Any, path: str, names: Mapping[type, str], hydra: bool, owner: str) -> Any:
     if isinstance(value, Schedule):
         return _dump_schedule(value, path, names, hydra)
+    if isinstance(value, frac):
+        if hydra:
+            return {"_target_": "lrfunc.frac", "fraction": value.fraction}
+        return {"frac": value.fraction}
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, Integral):

@@ -305,9 +305,11 @@ class cyclic(Schedule):
         [1.0, 0.5, 0.25]
     """
 
-    up: float = field(metadata=checked(_half_cycle(low_open=True)))
+    up: float = field(metadata=checked(_half_cycle(low_open=True), steps=True))
     _: KW_ONLY
-    down: float | None = field(default=None, metadata=checked(optional(_half_cycle(False))))
+    down: float | None = field(
+        default=None, metadata=checked(optional(_half_cycle(False)), steps=True)
+    )
     low: float = field(metadata=FACTOR)
     mode: str = field(
         default="triangular", metadata=checked(choice("triangular", "triangular2", "exp_range"))
@@ -404,7 +406,7 @@ class restarts(Schedule):
         8
     """
 
-    period: int = field(metadata=checked(check_python_number(check_period)))
+    period: int = field(metadata=checked(check_python_number(check_period), steps=True))
     _: KW_ONLY
     mult: float = field(default=1.0, metadata=MULT)
     decay: float = field(default=1.0, metadata=POSITIVE)

@@ -23,6 +23,7 @@ from ._validate import (
     ParameterValueError,
     check_boundaries,
     check_every,
+    check_period,
     check_positive,
     checked,
     choice,
@@ -124,7 +125,7 @@ class noam(Schedule):
         [0.125, 0.5, 0.25]
     """
 
-    d_model: int = field(metadata=PERIOD)
+    d_model: int = field(metadata=checked(check_period))
     warmup: int = field(metadata=PERIOD)
 
     steps = None
@@ -239,7 +240,7 @@ class interpolate(Schedule):
         0.8536
     """
 
-    boundaries: tuple[int, ...] = field(metadata=checked(_check_points))
+    boundaries: tuple[int, ...] = field(metadata=checked(_check_points, steps=True))
     values: tuple[float, ...] = field(metadata=FACTORS)
     _: KW_ONLY
     shape: str = field(default="linear", metadata=checked(choice("linear", "cosine")))
@@ -287,7 +288,7 @@ class inverse_time(Schedule):
 
     rate: float = field(metadata=FACTOR)
     _: KW_ONLY
-    every: float = field(default=1, metadata=checked(check_every))
+    every: float = field(default=1, metadata=checked(check_every, steps=True))
     staircase: bool = field(default=False, metadata=BOOL)
 
     steps = None

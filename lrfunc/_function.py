@@ -72,7 +72,7 @@ class from_function(Schedule):
 
     fn: Callable[[Any], Any] = field(metadata=checked(_check_callable))
     _: KW_ONLY
-    steps: int | None = field(default=None, metadata=checked(optional(check_length)))
+    steps: int | None = field(default=None, metadata=checked(optional(check_length), steps=True))
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         if self.steps is not None:

@@ -13,7 +13,7 @@ import re
 from numbers import Real
 from typing import Any
 
-from ._config import MAX_DEPTH, MAX_ITEMS, Arg, ConfigError, build, registry, unknown_name
+from ._config import MAX_DEPTH, MAX_ITEMS, Arg, ConfigError, build, readable, unknown_name
 from ._schedule import Schedule
 from ._validate import untyped
 
@@ -109,7 +109,7 @@ class _Walker:
         self.lines = _LINE_BREAK.split(body)
         self.line_shift = line_shift
         self.column_shift = column_shift
-        self.registry = registry()
+        self.registry = readable()
         self.items = 0
 
     def place(self, line: int, offset: int, *, chars: bool = False) -> str:

@@ -18,6 +18,7 @@ from torch import Tensor
 from torch.optim import Optimizer
 
 from ._ops import wide_float
+from ._recipe import HOW_TO_BIND, Recipe, UnboundRecipeError
 from ._schedule import Schedule
 from ._validate import check_real, did_you_mean, is_list, is_mapping
 
@@ -69,8 +70,11 @@ def _not_a_schedule(where: str, value: object, what: str) -> TypeError:
     return TypeError(f"{where} must be {what}, got {value!r} ({type(value).__name__}){hint}")
 
 
-def normalise(schedules: Any, n_groups: int) -> dict[Key, list[Schedule | None]]:
-    """The accepted forms as ``{key: one schedule or None per group}``."""
+def normalise(
+    schedules: Any, n_groups: int, total_steps: int | None = None
+) -> dict[Key, list[Schedule | None]]:
+    """The accepted forms as ``{key: one schedule or None per group}``, recipes bound to
+    ``total_steps``."""
     table: Mapping[Any, Any]
     if isinstance(schedules, (Schedule, list, tuple)):
         table = {"lr": schedules}
@@ -89,7 +93,7 @@ def normalise(schedules: Any, n_groups: int) -> dict[Key, list[Schedule | None]]
     for key, value in table.items():
         parsed = parse_key(key)
         if isinstance(value, Schedule):
-            plan[parsed] = [value] * n_groups
+            plan[parsed] = [_bound(value, total_steps, f"schedules[{key!r}]")] * n_groups
             continue
         if not is_list(value):
             raise _not_a_schedule(f"schedules[{key!r}]", value, "a Schedule or a list of them")
@@ -101,8 +105,23 @@ def normalise(schedules: Any, n_groups: int) -> dict[Key, list[Schedule | None]]
         for g, s in enumerate(value):
             if s is not None and not isinstance(s, Schedule):
                 raise _not_a_schedule(f"schedules[{key!r}][{g}]", s, "a Schedule or None")
-        plan[parsed] = list(value)
+        plan[parsed] = [
+            None if s is None else _bound(s, total_steps, f"schedules[{key!r}][{g}]")
+            for g, s in enumerate(value)
+        ]
     return plan
+
+
+def _bound(schedule: Schedule, total_steps: int | None, where: str) -> Schedule:
+    """``schedule`` bound to ``total_steps``; a recipe without it is the error."""
+    if total_steps is not None:
+        return schedule.bind(total_steps)
+    if isinstance(schedule, Recipe):
+        raise UnboundRecipeError(
+            f"{where} is the recipe {schedule!r:.200}, whose lengths are fractions of "
+            f"training (lf.frac); bind it to the number of updates: {HOW_TO_BIND}"
+        )
+    return schedule
 
 
 def _did_you_mean(group: Mapping[str, Any], key: Key) -> str:
@@ -220,10 +239,10 @@ class Plan:
         return out
 
 
-def make_plan(optimizer: Optimizer, schedules: Any) -> Plan:
+def make_plan(optimizer: Optimizer, schedules: Any, total_steps: int | None = None) -> Plan:
     """Read every scheduled value of ``optimizer`` once (the only time bases are read)."""
     groups = optimizer.param_groups
-    keys = normalise(schedules, len(groups))
+    keys = normalise(schedules, len(groups), total_steps)
     found = [
         (g, key, sched, read(groups[g], key, g), base(groups[g], key, g))
         for key, per in keys.items()

@@ -22,9 +22,10 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import torch
 
+from ._fraction import holds
 from ._ops import Tensor, Value
 from ._step import evaluate
-from ._validate import did_you_mean, is_tuple, run_checks
+from ._validate import check_period, did_you_mean, is_tuple, run_checks
 
 __all__ = ["Child", "Schedule", "format_value"]
 
@@ -44,7 +45,7 @@ def fields_of(sched: Schedule | type[Schedule]) -> tuple[dataclasses.Field[Any],
 
 def varargs_of(sched: Schedule | type[Schedule]) -> str | None:
     """The field that takes a schedule's ``*args`` (``None``: it takes none)."""
-    return sched._varargs  # pyright: ignore[reportPrivateUsage] -- the hook's one reader outside the class
+    return getattr(sched, "_varargs", None)  # None for a value class such as frac
 
 
 def differs(value: Any, default: Any) -> bool:
@@ -110,6 +111,9 @@ class Schedule:
 
     #: Name of a field that holds positional ``*args`` (``chain(*schedules)``), if any.
     _varargs: ClassVar[str | None] = None
+    #: Whether the ``*args`` run one after another (``chain``): binding a recipe counts
+    #: each piece's fractions of training from where the pieces before it end.
+    sequential: ClassVar[bool] = False
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         # A misspelt keyword gets a hint ("did you mean 'end'?") instead of the bare
@@ -122,6 +126,12 @@ class Schedule:
                     f"{cls.__name__}() got an unexpected keyword argument {keyword!r}"
                     f"{did_you_mean(keyword, sorted(known))}"
                 )
+        if holds(args) or holds(kwargs.values()):
+            # A length given as a fraction of training (lf.frac): the call is kept as a
+            # recipe, to be bound to the number of updates later (see lrfunc._recipe).
+            from ._recipe import recipe_of
+
+            return recipe_of(cls, args, kwargs)
         return super().__new__(cls)
 
     def __post_init__(self) -> None:
@@ -133,6 +143,33 @@ class Schedule:
 
         Raise :class:`lrfunc.ParameterValueError` naming the parameter to blame.
         """
+
+    def bind(self, total_steps: int) -> Schedule:
+        """This schedule for a run of ``total_steps`` updates: its fractions of training
+        (:class:`lrfunc.frac`) made numbers of updates.
+
+        A recipe (a schedule written with fractions) becomes an ordinary schedule, with
+        each fraction ``f`` rounded up to ``ceil(f * total_steps)`` updates (Hugging
+        Face's ``warmup_ratio`` rule) and the pieces of a ``chain`` counted so that their
+        fractions add up exactly; an ordinary schedule is returned as it is.
+
+        Args:
+            total_steps: the number of optimizer updates of the run (``>= 1``).
+
+        Raises:
+            ValueError: ``total_steps`` not a positive int, or a bound value out of its
+                schedule's range (a fraction too small for a length that must be >= 1).
+
+        Examples:
+            >>> import lrfunc as lf
+            >>> recipe = lf.chain(lf.warmup(lf.frac(0.05)), lf.cosine(lf.frac(0.95), end=0.1))
+            >>> recipe.bind(1000)
+            chain(warmup(50), cosine(950, end=0.1))
+            >>> lf.cosine(100).bind(1000)
+            cosine(100)
+        """
+        check_period("total_steps", total_steps)
+        return self
 
     def formula(self, step: Value, base_lr: Any) -> Value:
         """The schedule's formula, for a step already put through the step convention.

@@ -24,6 +24,7 @@ from torch.optim.lr_scheduler import LRScheduler
 
 from ._plan import Schedules, make_plan
 from ._plateau import plateau
+from ._schedule import Schedule
 from ._scheduler_plateau import PlateauFactor, split_plateau
 from ._scheduler_state import VERSION, check_state, is_torch_state, torch_step
 from ._validate import untyped
@@ -53,14 +54,20 @@ class Scheduler(LRScheduler):
     that ``step(metric)`` updates; ``Scheduler(opt, lf.plateau(...))`` alone is
     ReduceLROnPlateau on a constant lr.
 
+    A recipe (lengths as fractions of training, :class:`lrfunc.frac`) is bound to
+    ``total_steps``, the number of :meth:`step` calls of the run (see
+    :meth:`Schedule.bind`); ordinary schedules are unaffected by it.
+
     Args:
         optimizer: a ``torch.optim.Optimizer``.
         schedules: see above; or an ``lf.plateau`` alone.
         plateau: a metric-driven factor on ``"lr"``.
+        total_steps: the run's number of updates, to bind recipes to.
 
     Raises:
-        TypeError: a non-optimizer, a bad ``schedules`` form, or a value that is neither a
-            real number nor a floating-point tensor.
+        TypeError: a non-optimizer, a bad ``schedules`` form, a value that is neither a
+            real number nor a floating-point tensor, or a recipe without ``total_steps``
+            (:class:`lrfunc.UnboundRecipeError`).
         ValueError: a key a group lacks, a list of the wrong length, or one tensor shared by
             two groups with different schedules or bases.
 
@@ -75,6 +82,9 @@ class Scheduler(LRScheduler):
         [0.375]
         >>> scheduler.state_dict()
         {'version': 1, 'step': 2, 'param_groups': 1, 'base_values': {'lr': [0.5]}}
+        >>> recipe = lf.chain(lf.warmup(lf.frac(0.1)), lf.cosine(lf.frac(0.9)))
+        >>> lf.Scheduler(opt, recipe, total_steps=50).schedules["lr"]
+        [chain(warmup(5), cosine(45))]
     """
 
     def __init__(
@@ -83,6 +93,7 @@ class Scheduler(LRScheduler):
         schedules: Schedules | plateau | None = None,
         *,
         plateau: plateau | None = None,
+        total_steps: int | None = None,
     ) -> None:
         # LRScheduler.__init__ is not called on purpose: it patches optimizer.step to
         # detect the call order, and steps once through get_lr.
@@ -93,7 +104,7 @@ class Scheduler(LRScheduler):
         schedules, config = split_plateau(schedules, plateau)
         self.optimizer = optimizer
         self._n_groups = len(optimizer.param_groups)
-        self._plan = make_plan(optimizer, schedules)
+        self._plan = make_plan(optimizer, schedules, total_steps)
         self._targets = self._plan.writes
         device = self._plan.device
         # The step on the device path, and on the host (None: only the device knows it).
@@ -212,6 +223,12 @@ class Scheduler(LRScheduler):
             self.step()
         else:
             self.last_epoch = epoch
+
+    @property
+    def schedules(self) -> dict[str, list[Schedule | None]]:
+        """What drives each key, one schedule (``None``: left alone) per param group;
+        recipes as bound to ``total_steps``."""
+        return {key.key: list(per) for key, per in self._plan.keys.items()}
 
     @property
     def step_tensor(self) -> Tensor | None:

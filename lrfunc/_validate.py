@@ -325,9 +325,18 @@ def check_base_lr(base_lr: Any) -> Any:
 Check = Callable[[str, Any], Any]
 
 
-def checked(check: Check) -> Mapping[str, Any]:
-    """Field metadata that declares ``check`` for the field."""
-    return MappingProxyType({"check": check})
+def checked(check: Check, *, steps: bool = False) -> Mapping[str, Any]:
+    """Field metadata that declares ``check`` for the field.
+
+    ``steps=True`` says the field counts optimizer updates (a length, a position, an
+    interval), so it may also be given as a fraction of training (:class:`lrfunc.frac`).
+    """
+    return MappingProxyType({"check": check, "steps": steps})
+
+
+def counts_steps(field: dataclasses.Field[Any]) -> bool:
+    """Whether a field counts optimizer updates (declared with ``checked(..., steps=True)``)."""
+    return bool(field.metadata.get("steps", False))
 
 
 def optional(check: Check) -> Check:
@@ -416,9 +425,9 @@ def check_python_number(check: Check) -> Check:
     return check_number
 
 
-LENGTH = checked(check_length)
-PERIOD = checked(check_period)
-NONNEGATIVE_INT = checked(check_nonnegative_int)
+LENGTH = checked(check_length, steps=True)
+PERIOD = checked(check_period, steps=True)
+NONNEGATIVE_INT = checked(check_nonnegative_int, steps=True)
 FACTOR = checked(check_factor)
 POSITIVE = checked(check_positive)
 BOOL = checked(check_bool)
@@ -426,7 +435,7 @@ SCHEDULE = checked(check_schedule)
 FINITE_SCHEDULE = checked(check_finite_schedule)
 SCHEDULES = checked(check_schedules)
 FACTORS = checked(check_factors)
-BOUNDARIES = checked(check_boundaries)
+BOUNDARIES = checked(check_boundaries, steps=True)
 
 
 def run_checks(obj: Any) -> None:

@@ -97,8 +97,8 @@ class wsd(Schedule):
 
     steps: int = field(metadata=PERIOD)
     _: KW_ONLY
-    warmup: int | float = field(default=0, metadata=checked(_check_phase))
-    decay: int | float = field(default=0.2, metadata=checked(_check_phase))
+    warmup: int | float = field(default=0, metadata=checked(_check_phase, steps=True))
+    decay: int | float = field(default=0.2, metadata=checked(_check_phase, steps=True))
     shape: str = field(default="linear", metadata=checked(choice(*DECAY_SHAPES)))
     power: float | None = field(default=None, metadata=checked(optional(check_positive)))
     end: float = field(default=0.0, metadata=FACTOR)

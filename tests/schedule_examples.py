@@ -99,6 +99,8 @@ EXAMPLES: tuple[Example, ...] = (
     Example("shift", lf.shift(lf.linear(6), 3), (2, 3, 6, 9, 10)),
     Example("shift_back", lf.shift(lf.cosine(10), -4), (2, 6, 7)),
     Example("stretch", lf.stretch(lf.cosine(5), 2.0), (5, 9, 10, 11)),
+    Example("in_epochs", lf.in_epochs(lf.step(2, gamma=0.5), 3), (2, 3, 5, 6, 12)),
+    Example("in_epochs_continuous", lf.in_epochs(lf.cosine(4), 3, held=False), (5, 6, 12, 13)),
     Example("cosine_wave", lf.cosine_wave(6, end=0.1), (6, 12, 13, 18)),
     Example("cosine_wave_lr", lf.cosine_wave(6, end_lr=1e-3), (6, 7)),
     Example("from_function", lf.from_function(_halving, steps=6), (5, 6, 7)),
@@ -203,6 +205,7 @@ GRAD_CASES: tuple[GradCase, ...] = (
     ),
     GradCase("shift", lambda end: lf.shift(lf.cosine(6, end=end), 3), {"end": 0.2}, (3, 9)),
     GradCase("stretch", lambda factor: lf.stretch(lf.cosine(5), factor), {"factor": 2.0}, (5, 10)),
+    GradCase("in_epochs", lambda end: lf.in_epochs(lf.cosine(4, end=end), 3), {"end": 0.1}, (5, 6)),
     GradCase("cosine_wave", lambda end: lf.cosine_wave(6, end=end), {"end": 0.1}, (6, 12)),
     GradCase(
         "cosine_wave_lr", lambda end_lr: lf.cosine_wave(6, end_lr=end_lr), {"end_lr": 1e-3}, (6,)
@@ -291,6 +294,7 @@ def public_schedule_classes() -> dict[str, type]:
         and isinstance(obj, type)
         and issubclass(obj, lf.Schedule)
         and obj is not lf.Schedule
+        and obj is not lf.Recipe  # a recipe is not a schedule until bound (test_recipe.py)
     }
 
 

@@ -62,6 +62,7 @@ from .._combinators import (
 )
 from .._cyclic import cyclic, onecycle, restarts
 from .._decays import interpolate, inverse_sqrt, inverse_time, noam, rex, tanh
+from .._fraction import frac
 from .._schedule import Schedule
 from .._validate import untyped
 from .._wave import cosine_wave
@@ -73,7 +74,7 @@ def _nothing() -> SearchStrategy[Any]:
     return st.nothing()  # pyright: ignore[reportUnknownMemberType, reportUnknownVariableType] -- see the docstring
 
 
-__all__ = ["FAMILIES", "Options", "base_lrs", "family", "schedules", "steps"]
+__all__ = ["FAMILIES", "Options", "base_lrs", "family", "recipes", "schedules", "steps"]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -535,6 +536,55 @@ def _is_schedule(value: Any) -> bool:
 
 def _has_length(value: Schedule) -> bool:
     return isinstance(value.steps, int)
+
+
+#: Recipe pieces: a schedule whose length (its first argument) is a fraction of training.
+_RECIPE_PIECES: dict[str, Callable[[frac], SearchStrategy[Schedule]]] = {
+    "warmup": lambda f: st.builds(warmup, st.just(f), start=st.none() | _factors()),
+    "constant": lambda f: st.builds(constant, _factors(), steps=st.just(f)),
+    "linear": lambda f: st.builds(linear, st.just(f), start=_factors(), end=_factors()),
+    "cosine": lambda f: st.builds(cosine, st.just(f), end=_factors()),
+    "poly": lambda f: st.builds(poly, st.just(f), power=st.sampled_from([1.0, 2.0, 0.5])),
+}
+
+
+def recipes(*, max_pieces: int = 4) -> SearchStrategy[Schedule]:
+    """A strategy for recipes: schedules whose lengths are fractions of training.
+
+    A recipe is one piece, or a ``chain`` of up to ``max_pieces``, each a warmup, constant,
+    linear, cosine or poly whose ``steps`` is a :class:`~lrfunc.frac`. The fractions are
+    round (hundredths) and add up to at most 1, often to exactly 1 (the last piece takes
+    the rest). ``recipe.bind(n)`` gives a schedule for any ``n >= 1``.
+
+    Examples:
+        >>> from hypothesis import given, settings, strategies as st
+        >>> from lrfunc.testing.strategies import recipes
+        >>> @settings(max_examples=20, deadline=None, database=None)
+        ... @given(recipes(), st.integers(1, 10_000))
+        ... def test_bound_length(recipe, n):
+        ...     assert recipe.bind(n).steps <= n
+        >>> test_bound_length()
+    """
+
+    def build() -> SearchStrategy[Schedule]:
+        count = _check_int("max_pieces", max_pieces, 1)
+
+        @st.composite
+        def draw_recipe(draw: st.DrawFn) -> Schedule:
+            n = draw(st.integers(1, count))
+            left = 100  # hundredths of training not yet given to a piece
+            cents: list[int] = []
+            for i in range(n):
+                rest = i == n - 1 and draw(st.booleans())
+                cents.append(left if rest else draw(st.integers(0, left)))
+                left -= cents[-1]
+            kinds = st.sampled_from(sorted(_RECIPE_PIECES))
+            pieces = [draw(_RECIPE_PIECES[draw(kinds)](frac(c / 100))) for c in cents]
+            return pieces[0] if n == 1 else chain(*pieces)
+
+        return draw_recipe()
+
+    return st.deferred(build)
 
 
 def steps(*, min_value: int = 0, max_value: int = 10**9) -> SearchStrategy[int]:

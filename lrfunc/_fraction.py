@@ -1,0 +1,114 @@
+"""Lengths as fractions of training: ``frac(0.05)`` is 5% of a total bound later.
+
+Training configs rarely know the number of optimizer updates when the schedule is written
+(it depends on the dataset, the batch size, accumulation). Any parameter that counts
+updates (a length, a position, an interval: the fields declared with
+``checked(..., steps=True)``) also takes a :class:`frac`, and the schedule built with one
+is a recipe (:class:`lrfunc.Recipe`) that :meth:`~lrfunc.Schedule.bind` turns into an
+ordinary schedule once the total is known.
+
+**The rounding rule**, stated once here (:func:`steps_of`): a fraction ``f`` of ``N``
+updates is ``ceil(f * N)`` updates, the rule of Hugging Face's
+``TrainingArguments(warmup_ratio=f).get_warmup_steps(N)``, computed in the same floating
+point. A fraction that comes after other fractions of the same ``chain`` ends where their
+sum plus it ends: ``ceil((a + f) * N) - ceil(a * N)`` (``a`` the sum of the fractions
+before it, ``math.fsum``, never counted past 1), so the pieces of a chain whose fractions
+add up to 1 add up to exactly ``N`` updates, whatever the rounding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from numbers import Real
+from typing import Any
+
+from ._validate import ParameterTypeError, ParameterValueError, checked, is_list, run_checks
+
+__all__ = ["WHOLE", "Unbound", "frac", "holds", "steps_of"]
+
+#: The largest sum of fractions a recipe may hold: the whole of training, give or take
+#: the rounding of decimal fractions to binary (a sum over it is a mistake, refused).
+WHOLE = 1.0 + 1e-9
+
+
+class Unbound:
+    """A value that needs the total number of updates: a :class:`frac` or a recipe."""
+
+    __slots__ = ()
+
+
+def _check_fraction(name: str, value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise ParameterTypeError(
+            name, f"{name} must be a real number in [0, 1], got {value!r} ({type(value).__name__})"
+        )
+    number = float(value)
+    if not 0.0 <= number <= 1.0:  # NaN fails too
+        hint = f"; {number:g}% of training is frac({number / 100:g})" if 1 < number <= 100 else ""
+        raise ParameterValueError(
+            name, f"{name} must be in [0, 1] (a fraction of training), got {value!r}{hint}"
+        )
+    return number
+
+
+@dataclass(frozen=True, repr=False)
+class frac(Unbound):
+    """A number of optimizer updates given as a fraction of a total bound later.
+
+    Give it to any parameter that counts updates (``steps``, ``warmup``, ``decay``,
+    ``boundaries``, ``at``, ``by``, ``every``...). The schedule is then a recipe;
+    ``recipe.bind(total_steps)`` or ``lf.Scheduler(opt, recipe, total_steps=n)`` makes it
+    an ordinary schedule, rounding with :func:`steps_of` (HF's ``warmup_ratio`` rule).
+
+    Args:
+        fraction: the share of training, in ``[0, 1]``.
+
+    Examples:
+        >>> import lrfunc as lf
+        >>> recipe = lf.chain(lf.warmup(lf.frac(0.03)), lf.cosine(lf.frac(0.97), end=0.1))
+        >>> recipe
+        chain(warmup(frac(0.03)), cosine(frac(0.97), end=0.1))
+        >>> recipe.bind(1001)
+        chain(warmup(31), cosine(970, end=0.1))
+    """
+
+    fraction: float = field(metadata=checked(_check_fraction))
+
+    def __post_init__(self) -> None:
+        run_checks(self)
+
+    def __repr__(self) -> str:
+        return f"frac({self.fraction!r})"
+
+
+def steps_of(fraction: float, total_steps: int, before: Sequence[float] = ()) -> int:
+    """The updates that ``fraction`` of ``total_steps`` takes after the fractions ``before``.
+
+    ``ceil((a + f) * N) - ceil(a * N)`` with ``a = fsum(before)``: ``ceil(f * N)`` when
+    nothing comes before (Hugging Face's ``warmup_ratio`` rule), and consecutive fractions
+    that add up to 1 take exactly ``N`` updates.
+
+    Examples:
+        >>> from lrfunc._fraction import steps_of
+        >>> steps_of(0.03, 1001), steps_of(0.97, 1001, before=[0.03])
+        (31, 970)
+        >>> steps_of(0.07, 100)  # 0.07 * 100 is 7.000000000000001 in floating point, as in HF
+        8
+    """
+    # Sums past 1 by a rounding (0.05 + 0.15 + 0.8 is not 1 in binary) end at N, not N + 1;
+    # recipes whose fractions truly add up to more than 1 are refused when written.
+    start = min(math.fsum(before), 1.0)
+    end = min(math.fsum((*before, fraction)), 1.0)
+    return math.ceil(end * total_steps) - math.ceil(start * total_steps)
+
+
+def holds(values: Iterable[Any], kind: type[Unbound] = Unbound) -> bool:
+    """Whether any of ``values`` (or an item of a list or tuple among them) is a ``kind``."""
+    for value in values:
+        if isinstance(value, kind):
+            return True
+        if is_list(value) and any(isinstance(item, kind) for item in value):
+            return True
+    return False
