@@ -384,8 +384,14 @@ class in_epochs(Schedule):
         steps_per_epoch: optimizer updates in one epoch (``>= 1``).
         held: hold each epoch's value (``True``) or move continuously (``False``).
 
+    A recipe in epochs (``lf.frac`` lengths) bound to ``N`` updates is bound to
+    ``ceil(N / steps_per_epoch)`` epochs.
+
     Examples:
         >>> import lrfunc as lf
+        >>> recipe = lf.in_epochs(lf.chain(lf.warmup(lf.frac(0.1)), lf.cosine(lf.frac(0.9))), 100)
+        >>> recipe.bind(3000)
+        in_epochs(chain(warmup(3), cosine(27)), 100)
         >>> sched = lf.in_epochs(lf.step(2, gamma=0.5), steps_per_epoch=3)
         >>> [sched(k) for k in range(8)]
         [1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.5]
@@ -398,6 +404,8 @@ class in_epochs(Schedule):
     steps_per_epoch: int = field(metadata=PERIOD_NOT_STEPS)
     _: KW_ONLY
     held: bool = field(default=True, metadata=BOOL)
+
+    time_unit: ClassVar[str | None] = "steps_per_epoch"
 
     def check(self) -> None:
         inner, per = self.schedule.steps, self.steps_per_epoch

@@ -204,13 +204,20 @@ def _bind(recipe: Recipe, total: int, before: tuple[float, ...]) -> Schedule:
     varargs = varargs_of(kind)
     args: tuple[Any, ...] = ()
     kwargs: dict[str, Any] = {}
+    inner = total  # the total as the inner schedules count time
+    if kind.time_unit is not None:
+        unit = getattr(call, kind.time_unit)
+        if isinstance(unit, int) and unit >= 1:  # else the constructor below says why
+            inner = -(-total // unit)
     for field in fields_of(kind):
         if not field.init:
             continue
         value = getattr(call, field.name)
         if field.name == varargs:
             starts = _piece_starts(call, before) if kind.sequential else [before] * len(value)
-            args = tuple(_bind_value(v, total, s) for v, s in zip(value, starts, strict=True))
+            args = tuple(_bind_value(v, inner, s) for v, s in zip(value, starts, strict=True))
+        elif isinstance(value, Recipe):
+            kwargs[field.name] = _bind(value, inner, before if inner == total else ())
         else:
             kwargs[field.name] = _bind_value(value, total, before)
     try:

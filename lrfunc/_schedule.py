@@ -114,6 +114,10 @@ class Schedule:
     #: Whether the ``*args`` run one after another (``chain``): binding a recipe counts
     #: each piece's fractions of training from where the pieces before it end.
     sequential: ClassVar[bool] = False
+    #: The field that says how many updates one unit of the inner schedules' time is
+    #: (``in_epochs``: ``steps_per_epoch``): a recipe inside is bound to the total in
+    #: those units.
+    time_unit: ClassVar[str | None] = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         # A misspelt keyword gets a hint ("did you mean 'end'?") instead of the bare

@@ -6,6 +6,10 @@ float length becomes an int, a list becomes a tuple). A failure raises
 :class:`lrfunc.ParameterValueError` or :class:`lrfunc.ParameterTypeError`, whose
 ``param`` names the field (and the index of an item).
 
+A field that counts optimizer updates (``LENGTH``, ``PERIOD``, ``NONNEGATIVE_INT``,
+``BOUNDARIES``, or ``checked(check, steps=True)``) also takes a fraction of training,
+``lf.frac(f)``: the schedule is then a recipe, checked in full when it is bound.
+
 Examples:
     >>> from dataclasses import dataclass, field
     >>> import lrfunc as lf
@@ -22,6 +26,8 @@ Examples:
     Traceback (most recent call last):
     ...
     lrfunc.ParameterValueError: every must be a positive int, got 0
+    >>> halving(lf.frac(0.1)).bind(200)
+    halving(20)
 """
 
 from ._validate import BOOL as BOOL

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
+from types import SimpleNamespace
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from peers import assert_matches, importorskip, torch_lambda_lrs
@@ -11,6 +14,7 @@ import lrfunc as lf
 optimization = importorskip("transformers.optimization")
 
 SETTINGS = settings(max_examples=25, deadline=None)
+training_args = importorskip("transformers.training_args")
 EXTRA = 60  # steps compared past num_training_steps
 
 
@@ -182,3 +186,17 @@ def test_hard_restarts_fractional_cycles(w: int, n: int, c: int) -> None:
     starts = {w + round(i * n / c) for i in range(c + 1)}
     steps = [k for k in range(w + n + EXTRA) if k not in starts]
     assert_matches(sched, ref, steps, rel=1e-7, abs=1e-9)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ratio=st.floats(0.0, 1.0, exclude_max=True), n=st.integers(1, 10**9))
+def test_warmup_ratio_is_frac(ratio: float, n: int) -> None:
+    """``lf.frac`` rounds as ``TrainingArguments.get_warmup_steps`` (``warmup_ratio`` in
+    transformers 4; a ``warmup_steps`` below 1 in transformers 5). The method itself is
+    called, on a stand-in for the arguments: building ``TrainingArguments`` needs
+    accelerate, which the peers environment leaves out."""
+    get_warmup_steps = training_args.TrainingArguments.get_warmup_steps
+    args = SimpleNamespace(warmup_ratio=ratio, warmup_steps=ratio)
+    if "warmup_ratio" in inspect.getsource(get_warmup_steps):
+        args.warmup_steps = 0  # transformers 4: the ratio applies when warmup_steps is 0
+    assert lf.warmup(lf.frac(ratio)).bind(n).steps == get_warmup_steps(args, n)
