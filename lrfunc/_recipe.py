@@ -129,10 +129,10 @@ def recipe_of(kind: type[Schedule], args: tuple[Any, ...], kwargs: dict[str, Any
                     f"a fraction of training (lf.frac); got {field.name}={value!r}",
                 )
             value = tuple(value) if is_list(value) else value
-        elif field.name == varargs or "check" not in field.metadata:
-            value = tuple(value) if field.name == varargs else value
-        else:
+        elif "check" in field.metadata:
             value = field.metadata["check"](field.name, value)
+        elif field.name == varargs:
+            value = tuple(value)
         object.__setattr__(call, field.name, value)
     recipe = Recipe(call)
     span = _extent(recipe)

@@ -18,10 +18,13 @@ import pytest
 import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from schedule_examples import EXAMPLES, Example
 
 import lrfunc as lf
 from lrfunc.__main__ import main
 from lrfunc._fraction import steps_of
+from lrfunc._schedule import varargs_of
+from lrfunc._validate import counts_steps
 from lrfunc.testing.strategies import recipes
 
 SETTINGS = settings(max_examples=60, deadline=None)
@@ -388,3 +391,38 @@ def test_a_recipe_in_epochs_binds_to_the_epochs_of_the_run() -> None:
     assert sched.steps == 2000 and sched(199) == sched(100) != sched(200)
     outer = lf.chain(lf.warmup(lf.frac(0.5)), lf.in_epochs(lf.cosine(lf.frac(1.0)), 10))
     assert outer.bind(100) == lf.chain(lf.warmup(50), lf.in_epochs(lf.cosine(10), 10))
+
+
+# -- every parameter that counts updates takes a fraction -------------------------------------
+
+TOTAL = 2**20  # v / TOTAL is exact in binary, so ceil(v / TOTAL * TOTAL) == v
+
+
+def as_fractions(value: object) -> object:
+    """An int count of updates as the fraction of TOTAL that binds back to it."""
+    if isinstance(value, tuple):
+        return tuple(as_fractions(v) for v in value)
+    if isinstance(value, int) and 0 <= value <= TOTAL:
+        return lf.frac(value / TOTAL)
+    return value
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
+def test_every_count_of_updates_takes_a_fraction(example: Example) -> None:
+    sched = example.schedule
+    changed = {}
+    for f in dataclasses.fields(sched):
+        if f.init and counts_steps(f):
+            value = as_fractions(getattr(sched, f.name))
+            if value != getattr(sched, f.name):
+                changed[f.name] = value
+    if not changed:
+        pytest.skip(f"{example.name} has no int count of updates")
+    fields = {f.name: getattr(sched, f.name) for f in dataclasses.fields(sched) if f.init}
+    fields.update(changed)
+    args = fields.pop(varargs_of(sched)) if varargs_of(sched) else ()
+    recipe = type(sched)(*args, **fields)
+    assert isinstance(recipe, lf.Recipe), recipe
+    if not isinstance(sched, lf.from_function):  # a Python function has no text form
+        assert lf.parse(repr(recipe)) == recipe
+    assert recipe.bind(TOTAL) == sched
