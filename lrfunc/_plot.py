@@ -57,7 +57,8 @@ def plot(
 
     Args:
         sched: the schedule.
-        steps: last step drawn; default ``sched.steps``.
+        steps: last step drawn; default ``sched.steps``. A recipe (lengths as
+            fractions of training) is bound to it.
         ax: the axes to draw on; default the current axes of ``matplotlib.pyplot``.
         base_lr: the learning rate the factors multiply.
         **kwargs: passed to ``ax.plot`` (default label: ``repr(sched)``).
@@ -77,8 +78,12 @@ def plot(
         >>> ax = lf.plot(lf.chain(lf.warmup(10), lf.cosine(90)), base_lr=3e-4)
         >>> ax.get_lines()[-1].get_xydata()[[0, -1]].tolist()
         [[0.0, 2.727272727272727e-05], [100.0, 0.0]]
+        >>> ax = lf.plot(lf.chain(lf.warmup(lf.frac(0.1)), lf.cosine(lf.frac(0.9))), 100)
+        >>> ax.get_lines()[-1].get_label()
+        'chain(warmup(10), cosine(90))'
     """
     steps = resolve_steps(sched, steps)
+    sched = sched.bind(steps)
     if ax is None:
         try:
             import matplotlib.pyplot as plt
