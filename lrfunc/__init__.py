@@ -9,6 +9,8 @@ Examples:
     0.0003
 """
 
+from typing import TYPE_CHECKING, Any
+
 from . import checks as checks
 from . import functional as functional
 from . import ops as ops
@@ -46,7 +48,6 @@ from ._decays import inverse_time as inverse_time
 from ._decays import noam as noam
 from ._decays import rex as rex
 from ._decays import tanh as tanh
-from ._fraction import frac as frac
 from ._from_torch import from_torch as from_torch
 from ._from_torch_cyclic import from_torch_momentum as from_torch_momentum
 from ._function import from_function as from_function
@@ -67,5 +68,18 @@ from ._validate import ParameterTypeError as ParameterTypeError
 from ._validate import ParameterValueError as ParameterValueError
 from ._wave import cosine_wave as cosine_wave
 from ._wsd import wsd as wsd
+
+if TYPE_CHECKING:
+
+    def frac(fraction: float) -> Any:
+        """A number of updates given as a fraction of training (:class:`lrfunc._fraction.frac`).
+
+        Typed ``Any`` for type checkers, as ``dataclasses.field`` is typed as its field: a
+        fraction goes wherever a number of updates is annotated (``steps: int``).
+        """
+        ...
+
+else:
+    from ._fraction import frac as frac
 
 __version__ = "0.1.0"

@@ -6,6 +6,7 @@ form, examples and the formula (the kernels of :mod:`lrfunc.functional` derive f
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
@@ -238,7 +239,7 @@ class multistep(Schedule):
         [1.0, 0.5, 0.5, 0.25]
     """
 
-    boundaries: tuple[int, ...] = field(metadata=BOUNDARIES)
+    boundaries: Sequence[int] = field(metadata=BOUNDARIES)
     _: KW_ONLY
     gamma: float = field(default=0.1, metadata=POSITIVE)
 
@@ -395,8 +396,8 @@ class piecewise_constant(Schedule):
         [1.0, 1.0, 0.5, 0.5, 0.1, 0.1]
     """
 
-    boundaries: tuple[int, ...] = field(metadata=BOUNDARIES)
-    values: tuple[float, ...] = field(metadata=FACTORS)
+    boundaries: Sequence[int] = field(metadata=BOUNDARIES)
+    values: Sequence[float] = field(metadata=FACTORS)
 
     steps = None
 

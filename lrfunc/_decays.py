@@ -7,6 +7,7 @@ the formula (the kernels of :mod:`lrfunc.functional` derive from them).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any, ClassVar
 
@@ -240,8 +241,8 @@ class interpolate(Schedule):
         0.8536
     """
 
-    boundaries: tuple[int, ...] = field(metadata=checked(_check_points, steps=True))
-    values: tuple[float, ...] = field(metadata=FACTORS)
+    boundaries: Sequence[int] = field(metadata=checked(_check_points, steps=True))
+    values: Sequence[float] = field(metadata=FACTORS)
     _: KW_ONLY
     shape: str = field(default="linear", metadata=checked(choice("linear", "cosine")))
 

@@ -73,7 +73,7 @@ recipe.bind(total_steps), or lf.Scheduler(optimizer, recipe, total_steps=n)
     call: Schedule
 
     @property
-    def steps(self) -> NoReturn:  # pyright: ignore[reportIncompatibleVariableOverride] -- a recipe has no length yet: asking is the error
+    def steps(self) -> NoReturn:  # a recipe has no length yet: asking is the error
         raise self.unbound("its length")
 
     def unbound(self, what: str = "") -> UnboundRecipeError:
