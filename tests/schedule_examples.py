@@ -92,6 +92,15 @@ EXAMPLES: tuple[Example, ...] = (
         lf.chain(lf.constant(1.0), lf.exp(0.8), boundaries=[5]),
         (4, 5, 6, 50),
     ),
+    Example(
+        "chain_bound_recipe",  # a recipe bound to 23 updates: warmup(3), constant(16), linear(4)
+        lf.chain(
+            lf.warmup(lf.frac(0.1)),
+            lf.constant(1.0, steps=lf.frac(0.7)),
+            lf.linear(lf.frac(0.2), end=0.1),
+        ).bind(23),
+        (2, 3, 18, 19, 22, 23, 24),
+    ),
     Example("product", lf.step(4, gamma=0.5) * lf.linear(12, end=0.5), (4, 8, 12)),
     Example("scale", lf.cosine(10) * 0.25, (5, 10)),
     Example("clip", lf.clip(lf.linear(10), min=0.2, max=0.8), (2, 8, 10)),
