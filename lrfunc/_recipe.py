@@ -74,13 +74,13 @@ recipe.bind(total_steps), or lf.Scheduler(optimizer, recipe, total_steps=n)
 
     @property
     def steps(self) -> NoReturn:  # a recipe has no length yet: asking is the error
-        raise self.unbound("its length")
+        raise self.unbound("its length depends on the total")
 
-    def unbound(self, what: str = "") -> UnboundRecipeError:
+    def unbound(self, why: str = "") -> UnboundRecipeError:
         """The error for using this recipe where a schedule is needed."""
-        need = f" ({what} depends on the total)" if what else ""
+        because = f", so {why}" if why else ""
         return UnboundRecipeError(
-            f"{self!r:.300} has lengths given as fractions of training (lf.frac){need}; "
+            f"{self!r:.300} has lengths given as fractions of training (lf.frac){because}; "
             f"bind it to the number of updates first: {HOW_TO_BIND}"
         )
 
