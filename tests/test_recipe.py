@@ -87,6 +87,27 @@ def test_a_chain_of_fractions_that_add_up_to_one_takes_exactly_n_steps(
     assert all(n >= 0 for n in lengths) and sum(lengths) == total
 
 
+def leaf_lengths(sched: lf.Schedule) -> list[int]:
+    """The lengths of the leaves of a bound chain, nested chains flattened."""
+    if isinstance(sched, lf.chain):
+        return [n for piece in sched.schedules for n in leaf_lengths(piece)]
+    assert isinstance(sched.steps, int)
+    return [sched.steps]
+
+
+@SETTINGS
+@given(partitions(), st.integers(1, 10**9), st.data())
+def test_nesting_a_chain_does_not_change_its_lengths(
+    fractions: list[float], total: int, data: st.DataObject
+) -> None:
+    pieces = [lf.linear(lf.frac(f)) for f in fractions]
+    cut = data.draw(st.integers(0, len(pieces)))
+    nested = [p for p in (pieces[:cut], pieces[cut:]) if p]
+    grouped = lf.chain(*(lf.chain(*group) for group in nested))
+    flat = lf.chain(*pieces)
+    assert leaf_lengths(grouped.bind(total)) == leaf_lengths(flat.bind(total))
+
+
 def test_nested_chains_count_from_where_the_fractions_before_them_end() -> None:
     flat = lf.chain(
         lf.warmup(lf.frac(0.05)), lf.constant(steps=lf.frac(0.75)), lf.linear(lf.frac(0.2))
