@@ -11,8 +11,10 @@ goes through ``to_config``/``from_config`` like a schedule; evaluating one (or a
 
 In a ``chain`` each piece's fractions count from where the fractions before it end (see
 ``steps_of``), so pieces given as fractions add up exactly. A piece's own extent is its
-``steps`` when that is a fraction, or the sum over a nested chain; a piece with another
-kind of length (a ``repeat``, a ``cooldown``...) does not move the pieces after it.
+``steps`` when that is a fraction, the sum over a nested chain, or its longest child's
+for a schedule that runs its children on its own time (``product``, ``scale``,
+``clip``); a piece with another kind of length (a ``repeat``, a ``cooldown``, a
+``stretch``...) does not move the pieces after it.
 """
 
 from __future__ import annotations
@@ -169,7 +171,23 @@ def _extent(value: Any) -> tuple[float, ...] | None:
             return None
         return tuple(f for span in spans if span is not None for f in span)
     steps = getattr(call, "steps", None)
-    return (steps.fraction,) if isinstance(steps, frac) else None
+    if isinstance(steps, frac):
+        return (steps.fraction,)
+    return _widest(call)
+
+
+def _widest(call: Schedule) -> tuple[float, ...] | None:
+    """The extent of a schedule that runs its children on its own time (``product``,
+    ``scale``, ``clip``): its longest child's."""
+    try:
+        children = call.children()
+    except (AttributeError, TypeError):  # what check() derives is missing from a call as written
+        return None
+    if not children or any(c.start != 0 or c.scale != 1 or not c.timed for c in children):
+        return None
+    spans = [_extent(c.schedule) for c in children]
+    known = [span for span in spans if span is not None]
+    return max(known, key=math.fsum) if len(known) == len(spans) else None
 
 
 def _piece_starts(call: Schedule, before: tuple[float, ...]) -> list[tuple[float, ...]]:

@@ -108,6 +108,21 @@ def test_nesting_a_chain_does_not_change_its_lengths(
     assert leaf_lengths(grouped.bind(total)) == leaf_lengths(flat.bind(total))
 
 
+@pytest.mark.parametrize(
+    "middle",
+    [
+        pytest.param(lambda f: lf.clip(lf.cosine(f), min_lr=1e-5), id="clip"),
+        pytest.param(lambda f: lf.cosine(f) * 0.5, id="scale"),
+        pytest.param(lambda f: lf.cosine(f) * lf.linear(f, end=0.5), id="product"),
+        pytest.param(lambda f: lf.chain(lf.constant(steps=f)), id="chain"),
+    ],
+)
+def test_a_wrapped_piece_still_adds_up(middle) -> None:  # type: ignore[no-untyped-def]
+    recipe = lf.chain(lf.warmup(lf.frac(0.05)), middle(lf.frac(0.8)), lf.linear(lf.frac(0.15)))
+    for total in (1, 3, 7, 19, 99, 1001, 123_457, 10**9 + 7):
+        assert recipe.bind(total).steps == total
+
+
 def test_nested_chains_count_from_where_the_fractions_before_them_end() -> None:
     flat = lf.chain(
         lf.warmup(lf.frac(0.05)), lf.constant(steps=lf.frac(0.75)), lf.linear(lf.frac(0.2))
