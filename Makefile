@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench gpu-check clean fidelity
+.PHONY: demo test lint typecheck bench gpu-check clean fidelity gallery
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,8 +22,8 @@ test: $(STAMP)
 	$(PY) -m pytest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check lrfunc tests bench examples
-	$(VENV)/bin/ruff format --check lrfunc tests bench examples
+	$(VENV)/bin/ruff check lrfunc tests bench examples scripts
+	$(VENV)/bin/ruff format --check lrfunc tests bench examples scripts
 
 typecheck: $(STAMP)
 	$(VENV)/bin/pyright
@@ -33,6 +33,10 @@ clean:
 
 bench: $(STAMP)
 	$(PY) -m bench.run
+
+# docs/gallery.md and docs/gallery/*.png, a picture of every public schedule (commit them).
+gallery: $(STAMP)
+	$(PY) -m scripts.gallery
 
 # On a machine with a CUDA GPU: the CUDA-graph tests and the GPU benchmark (< 5 min).
 gpu-check: $(STAMP)
