@@ -39,9 +39,11 @@ from typing import Any, TypeVar
 
 from torch.optim import lr_scheduler as tls
 from torch.optim.lr_scheduler import LRScheduler
+from torch.optim.swa_utils import SWALR
 
 from ._basic import constant, exp, linear, multistep, piecewise_constant, poly, step
 from ._combinators import chain, product
+from ._decays import interpolate
 from ._function import from_function
 from ._schedule import Schedule
 from ._wave import cosine_wave
@@ -83,8 +85,10 @@ def from_torch(scheduler: Any) -> list[Schedule]:
     Supported: ``StepLR``, ``MultiStepLR``, ``ConstantLR``, ``LinearLR``,
     ``ExponentialLR``, ``PolynomialLR``, ``CosineAnnealingLR`` (its rise after ``T_max``
     included), ``LambdaLR`` (wrapping its functions with :class:`lrfunc.from_function`),
-    ``SequentialLR`` (a :class:`lrfunc.chain` at its milestones) and ``ChainedScheduler``
-    (a product), plus any class another module registers with :func:`converter`.
+    ``SequentialLR`` (a :class:`lrfunc.chain` at its milestones), ``ChainedScheduler``
+    (a product) and ``torch.optim.swa_utils.SWALR`` (an :class:`lrfunc.interpolate` from
+    the group's lr at construction to ``swa_lr``, also when it takes over from another
+    scheduler), plus any class another module registers with :func:`converter`.
 
     Args:
         scheduler: a ``torch.optim.lr_scheduler`` instance, freshly built (not stepped).
@@ -299,6 +303,31 @@ def _cosine_annealing_lr(s: Any) -> list[Schedule]:
     eta_min = _real(s, "eta_min")
     wave = cosine_wave(half) if eta_min == 0.0 else cosine_wave(half, end_lr=eta_min)
     return _every_group(s, wave)
+
+
+@converter(SWALR)
+def _swalr(s: Any) -> list[Schedule]:
+    # torch recovers the lr it started from at each step, (lr - a' swa) / (1 - a'), and
+    # returns swa * a + start * (1 - a), a = anneal(min(k / n, 1)): in closed form an
+    # interpolation from the group's lr at construction to swa_lr, as factors of initial_lr.
+    n = _count(s, "anneal_epochs", low=0)
+    strategy = getattr(s, "_anneal_strategy", None)  # torch >= 2.12; before, the function
+    cosine = strategy == "cos" if strategy else "cos" in s.anneal_func.__name__
+    out: list[Schedule] = []
+    for g, group in enumerate(s.optimizer.param_groups):
+        initial, start, swa = (float(group[key]) for key in ("initial_lr", "lr", "swa_lr"))
+        if not (initial > 0 and math.isfinite(initial)) or not swa >= 0 or not start >= 0:
+            raise ValueError(
+                f"from_torch needs SWALR's group {g} to have initial_lr > 0 and lrs >= 0 "
+                f"(its schedule is a factor of initial_lr), got initial_lr={initial!r}, "
+                f"lr={start!r}, swa_lr={swa!r}"
+            )
+        if n == 0:  # torch's first step already reaches swa_lr
+            out.append(constant(swa / initial))
+            continue
+        values = (start / initial, swa / initial)
+        out.append(interpolate((0, n), values, shape="cosine" if cosine else "linear"))
+    return out
 
 
 @converter(tls.LambdaLR)

@@ -16,6 +16,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from torch.optim import lr_scheduler as tls
+from torch.optim.swa_utils import SWALR
 
 import lrfunc as lf
 
@@ -198,6 +199,52 @@ def sequence_child() -> st.SearchStrategy[Spec]:
         cosine_lr(),
         lambda_lr(),
     )
+
+
+# -- SWALR (torch.optim.swa_utils) -----------------------------------------------------------
+
+positive_lrs_st = st.lists(st.floats(1e-5, 1.0), min_size=2, max_size=3)
+
+
+@PARITY
+@given(
+    swa=st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3),
+    epochs=st.integers(0, 40),
+    strategy=st.sampled_from(["cos", "linear"]),
+    lrs=positive_lrs_st,
+)
+def test_swalr(swa: list[float], epochs: int, strategy: str, lrs: list[float]) -> None:
+    kwargs = {"swa_lr": swa[: len(lrs)], "anneal_epochs": epochs, "anneal_strategy": strategy}
+    assert_parity((SWALR, kwargs), lrs, steps=60)
+
+
+@pytest.mark.parametrize("strategy", ["cos", "linear"])
+def test_swalr_taking_over_from_another_scheduler(strategy: str) -> None:
+    """SWA's usage: a decay first, then SWALR anneals from wherever the lr got to."""
+    opt = make_optimizer([0.1, 0.03])
+    decay = tls.CosineAnnealingLR(opt, T_max=20)
+    for _ in range(7):
+        opt.step()
+        decay.step()
+    swa = SWALR(opt, swa_lr=[0.05, 0.01], anneal_epochs=5, anneal_strategy=strategy)
+    scheds = lf.from_torch(swa)
+    shape = "cosine" if strategy == "cos" else "linear"
+    start = opt.param_groups[0]["lr"] / 0.1
+    assert scheds[0] == lf.interpolate([0, 5], [start, 0.5], shape=shape)
+    bases = [g["initial_lr"] for g in opt.param_groups]
+    for k in range(12):
+        for g, (sched, base) in enumerate(zip(scheds, bases, strict=True)):
+            assert math.isclose(
+                sched(k, base), opt.param_groups[g]["lr"], rel_tol=REL, abs_tol=1e-15
+            )
+        opt.step()
+        swa.step()
+
+
+def test_swalr_needs_a_positive_initial_lr() -> None:
+    opt = make_optimizer([0.0, 0.1])
+    with pytest.raises(ValueError, match="SWALR's group 0 to have initial_lr > 0"):
+        lf.from_torch(SWALR(opt, swa_lr=0.05))
 
 
 # -- parity, one class at a time -------------------------------------------------------
