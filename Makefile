@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench gpu-check clean fidelity gallery
+.PHONY: demo test lint typecheck bench gpu-check clean fidelity test-peers gallery
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -59,3 +59,6 @@ $(PEERS_STAMP): pyproject.toml Makefile
 
 fidelity: $(PEERS_STAMP)
 	KERAS_BACKEND=torch $(PEERS)/bin/python -m pytest -p no:cacheprovider -o addopts="" -q -rsx tests/fidelity
+
+# The name issue 14 asked for.
+test-peers: fidelity
