@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 TORCH ?= torch==2.13.0
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench gpu-check clean fidelity test-peers gallery
+.PHONY: demo test lint typecheck bench gpu-check clean fidelity test-peers test-integrations gallery
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,7 +29,7 @@ typecheck: $(STAMP)
 	$(VENV)/bin/pyright
 
 clean:
-	rm -rf $(VENV) $(PEERS) build *.egg-info .pytest_cache
+	rm -rf $(VENV) $(PEERS) $(INTEGRATIONS) build *.egg-info .pytest_cache
 
 bench: $(STAMP)
 	$(PY) -m bench.run
@@ -62,3 +62,20 @@ fidelity: $(PEERS_STAMP)
 
 # The name issue 14 asked for.
 test-peers: fidelity
+
+# docs/integrations.md run against the real PyTorch Lightning, HF Trainer and accelerate
+# (tests/integrations/), CPU only, a few minutes. Its own environment, never part of
+# `make test` or CI; the frameworks go in on the same pip line as the pinned torch, so
+# none of them can pull another torch.
+INTEGRATIONS := .venv-integrations
+INTEGRATIONS_STAMP := $(INTEGRATIONS)/.installed
+INTEGRATIONS_PINS := lightning==2.6.6 transformers==5.24.0 accelerate==1.16.0
+
+$(INTEGRATIONS_STAMP): pyproject.toml Makefile
+	test -x $(INTEGRATIONS)/bin/python || $(PYTHON) -m venv $(INTEGRATIONS)
+	$(INTEGRATIONS)/bin/python -m pip install -q --disable-pip-version-check "$(TORCH)"
+	$(INTEGRATIONS)/bin/python -m pip install -q --disable-pip-version-check -e ".[test]" "$(TORCH)" $(INTEGRATIONS_PINS)
+	touch $(INTEGRATIONS_STAMP)
+
+test-integrations: $(INTEGRATIONS_STAMP)
+	$(INTEGRATIONS)/bin/python -m pytest -p no:cacheprovider -o addopts="" -q -rsx tests/integrations
