@@ -90,8 +90,15 @@ def normalise(
     if not table:
         raise ValueError("schedules must name at least one hyperparameter, got an empty dict")
     plan: dict[Key, list[Schedule | None]] = {}
+    slots: dict[tuple[str, int | None], str] = {}  # one value each: "betas[0]" == "betas[00]"
     for key, value in table.items():
         parsed = parse_key(key)
+        other = slots.setdefault((parsed.name, parsed.member), parsed.key)
+        if other != parsed.key:
+            raise ValueError(
+                f"the keys {other!r} and {parsed.key!r} name the same hyperparameter; "
+                "give it one schedule"
+            )
         if isinstance(value, Schedule):
             plan[parsed] = [_bound(value, total_steps, f"schedules[{key!r}]")] * n_groups
             continue
@@ -257,6 +264,7 @@ def make_plan(optimizer: Optimizer, schedules: Any, total_steps: int | None = No
             f"({sorted(map(str, devices))}); put them on one"
         )
     device = devices.pop() if tensors and len(tensors) == len(found) else None
+    _check_unscheduled_sharing(groups, keys)
     targets: list[Target] = []
     written: list[bool] = []
     seen: list[tuple[Tensor, Target]] = []
@@ -277,6 +285,32 @@ def make_plan(optimizer: Optimizer, schedules: Any, total_steps: int | None = No
 def _checked_base(value: float, key: Key, g: int) -> float:
     """A base value as the host path computes from it: a finite real number >= 0."""
     return check_real(f"the base value of {key.where(g)}", value, low=0.0)
+
+
+def _check_unscheduled_sharing(
+    groups: Sequence[dict[str, Any]], keys: Mapping[Key, Sequence[Schedule | None]]
+) -> None:
+    """A group left alone (``None``) must not hold the tensor a scheduled group holds:
+    writing one would drive the other (Adam's ``lr=torch.tensor(...)`` is one tensor
+    shared by every group)."""
+    for key, per in keys.items():
+        driven = {
+            (t.data_ptr(), t.device): g
+            for g, sched in enumerate(per)
+            if sched is not None and isinstance(t := read(groups[g], key, g), Tensor)
+        }
+        for g, sched in enumerate(per):
+            value = groups[g].get(key.name) if sched is None else None
+            if key.member is not None:
+                value = value[key.member] if is_list(value) and key.member < len(value) else None
+            if isinstance(value, Tensor) and (value.data_ptr(), value.device) in driven:
+                first = driven[(value.data_ptr(), value.device)]
+                raise ValueError(
+                    f"{key.where(g)} is left alone (None) but is the same tensor as "
+                    f"{key.where(first)}, which is scheduled: writing one writes both. Give "
+                    "each param group its own tensor (e.g. {'params': ..., 'lr': "
+                    "torch.tensor(1e-3)}), or schedule both"
+                )
 
 
 def _shared(tensor: Tensor, target: Target, seen: list[tuple[Tensor, Target]]) -> bool:

@@ -176,7 +176,12 @@ def plateau_update(
     """
     best, factor = state["best"], state["factor"]
     if isinstance(metric, Tensor):
-        value = metric.detach().to(device=best.device, dtype=best.dtype)
+        if metric.numel() != 1:  # a shape, not a value: known without a sync
+            raise ValueError(
+                f"metric must be a number or a one-element tensor, got a tensor of shape "
+                f"{list(metric.shape)} (reduce it first, e.g. metric.mean())"
+            )
+        value = metric.detach().reshape(()).to(device=best.device, dtype=best.dtype)
     else:  # straight to best's dtype: a Python float must not pass through float32
         value = torch.tensor(float(metric), dtype=best.dtype, device=best.device)
     thr = config.threshold

@@ -133,8 +133,15 @@ class Scheduler(LRScheduler):
 
         Raises:
             TypeError: a ``metric`` without a plateau; an ``advance`` not an int or tensor.
-            ValueError: a negative ``advance``.
+            ValueError: a negative ``advance`` or one of several elements; param groups
+                added to the optimizer after this scheduler was built.
         """
+        if len(self.optimizer.param_groups) != self._n_groups:
+            raise _groups_changed(len(self.optimizer.param_groups), self._n_groups)
+        if isinstance(advance, Tensor) and advance.numel() != 1:  # a shape: no sync
+            raise ValueError(
+                f"advance must be a one-element tensor (0 or 1), got shape {list(advance.shape)}"
+            )
         if metric is not None:
             if self._plateau is None:
                 raise _no_plateau(metric)
@@ -147,7 +154,7 @@ class Scheduler(LRScheduler):
             assert self._count is not None
             self._count += _check_advance(advance)
         elif isinstance(advance, Tensor):
-            step.add_(advance.to(device=step.device, dtype=step.dtype))
+            step.add_(advance.reshape(()).to(device=step.device, dtype=step.dtype))
             self._count = None
         else:
             n = _check_advance(advance)
@@ -294,13 +301,15 @@ class Scheduler(LRScheduler):
         if is_torch_state(state_dict):
             self.last_epoch = torch_step(state_dict, self._plan.targets, self._n_groups)
             return
+        # Everything is checked first: a bad state leaves the scheduler as it was.
         step, saved = check_state(state_dict, self._plan.keys, self._n_groups)
         plateau_state = state_dict.get("plateau")
         if self._plateau is None and plateau_state is not None:
             raise ValueError("the state has a plateau but this scheduler has none")
+        plateau_values = None if self._plateau is None else self._plateau.checked(plateau_state)
         self._rebase(saved)
-        if self._plateau is not None:
-            self._plateau.load(plateau_state)
+        if self._plateau is not None and plateau_values is not None:
+            self._plateau.load(plateau_values)
         self._set_step(-1 if step is None else step)
 
     def __repr__(self) -> str:
@@ -314,6 +323,15 @@ def _no_plateau(metric: Any) -> TypeError:
         f"Scheduler.step got a metric ({metric!r}) but it has no plateau to read it; call "
         "step() without arguments (the deprecated step(epoch) form is not supported), or "
         "build it with plateau=lf.plateau(...)"
+    )
+
+
+def _groups_changed(now: int, built: int) -> ValueError:
+    return ValueError(
+        f"the optimizer has {now} param groups but this Scheduler was built for {built}: "
+        "a group added later (optimizer.add_param_group) would run unscheduled. Build a new "
+        "Scheduler for all the groups and carry the step over: "
+        "new.last_epoch = old.last_epoch"
     )
 
 

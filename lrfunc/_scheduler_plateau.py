@@ -70,20 +70,32 @@ class PlateauFactor:
     def state_dict(self) -> dict[str, Any]:
         return {k: tolist(v) for k, v in self.state.items()}
 
-    def load(self, saved: Any) -> None:
+    def checked(self, saved: Any) -> dict[str, Tensor]:
+        """A saved plateau state as tensors like this one's, checked before anything of a
+        loaded state is applied (a bad state leaves the scheduler as it was)."""
         if not is_mapping(saved) or set(saved) != set(self.state):
             raise ValueError(
                 "this scheduler has a plateau; the state must carry its "
-                f"{sorted(self.state)}, got {saved!r}"
+                f"{sorted(self.state)}, got {saved!r:.200}"
             )
+        values: dict[str, Tensor] = {}
         for name, current in self.state.items():
-            value = torch.as_tensor(saved[name], dtype=current.dtype, device=current.device)
+            try:
+                value = torch.as_tensor(saved[name], dtype=current.dtype, device=current.device)
+            except (TypeError, ValueError, RuntimeError, OverflowError) as exc:
+                raise ValueError(f"the state's plateau {name!r} is not numbers: {exc}") from None
             if value.shape != current.shape:
                 raise ValueError(
                     f"the state's plateau {name!r} has shape {list(value.shape)}, "
                     f"expected {list(current.shape)}"
                 )
-            current.copy_(value)
+            values[name] = value
+        return values
+
+    def load(self, values: dict[str, Tensor]) -> None:
+        """Take a state from :meth:`checked`."""
+        for name, current in self.state.items():
+            current.copy_(values[name])
         self._read_host()
 
 

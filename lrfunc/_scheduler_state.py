@@ -8,6 +8,7 @@ lrs are the scheduler's, and otherwise says how to carry the step over by hand.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from numbers import Real
 from typing import Any
@@ -17,7 +18,7 @@ from torch import Tensor
 
 from ._plan import Key, Target
 from ._schedule import Schedule
-from ._validate import is_list, is_mapping
+from ._validate import MAX_STEPS, is_list, is_mapping
 
 __all__ = ["VERSION", "check_state", "is_torch_state", "torch_step"]
 
@@ -38,13 +39,27 @@ def check_state(
             "not a state of lrfunc.Scheduler (expected a dict with 'step' and "
             f"'base_values'), got {state!r}"
         )
+    version = state.get("version")
+    if type(version) is not int or version != VERSION:
+        found = f"version {version!r:.40}" if "version" in state else "no 'version'"
+        raise ValueError(
+            f"the state has {found}; this lrfunc reads version {VERSION} "
+            "(a state written by lf.Scheduler.state_dict())"
+        )
     step = state["step"]
     if isinstance(step, Tensor):
+        if step.numel() != 1 or step.is_floating_point() or step.is_complex():
+            raise ValueError(
+                f"the state's step must be an int >= 0 (or a one-element integer tensor), "
+                f"got a {step.dtype} tensor of shape {list(step.shape)}"
+            )
         step = int(step.item())
-    if step is not None and (not isinstance(step, int) or isinstance(step, bool) or step < 0):
-        raise ValueError(f"the state's step must be an int >= 0, got {step!r}")
+    if step is not None and (
+        not isinstance(step, int) or isinstance(step, bool) or not 0 <= step <= MAX_STEPS
+    ):
+        raise ValueError(f"the state's step must be an int in [0, 2**53], got {step!r:.60}")
     groups = state.get("param_groups", n_groups)
-    if groups != n_groups:
+    if type(groups) is not int or groups != n_groups:
         raise ValueError(f"the state is for {groups} param groups but the optimizer has {n_groups}")
     saved = state["base_values"]
     mine = {key.key: per for key, per in keys.items()}
@@ -76,11 +91,18 @@ def _base(name: str, g: int, sched: Schedule | None, value: Any) -> float | None
         )
     if value is None:
         return None
+    where = f"the state's base value of param_groups[{g}][{name!r}]"
+    if isinstance(value, Tensor) and value.numel() != 1:
+        raise ValueError(f"{where} must be a number, got a tensor of shape {list(value.shape)}")
     if isinstance(value, bool) or not isinstance(value, (Real, Tensor)):
-        raise ValueError(
-            f"the state's base value of param_groups[{g}][{name!r}] must be a number, got {value!r}"
-        )
-    return float(value)
+        raise ValueError(f"{where} must be a number, got {value!r:.60}")
+    try:
+        number = float(value)
+    except OverflowError:  # an int past float range
+        number = math.inf
+    if not (math.isfinite(number) and number >= 0):
+        raise ValueError(f"{where} must be a finite number >= 0, got {value!r:.60}")
+    return number
 
 
 def is_torch_state(state: Any) -> bool:

@@ -99,10 +99,9 @@ class TestNumberPath:
         assert lrs(opt)[0] == SCHED(3, 0.1)
 
     def test_gradient_accumulation_steps_once_per_update(self) -> None:
-        opt = sgd(0.1)
-        scheduler = lf.Scheduler(opt, SCHED)
         model = torch.nn.Linear(2, 1)
-        opt.add_param_group({"params": model.parameters()})
+        opt = torch.optim.SGD(model.parameters(), lr=0.1)
+        scheduler = lf.Scheduler(opt, SCHED)
         accumulate = 4
         for micro in range(12):
             model(torch.ones(1, 2)).sum().backward()
