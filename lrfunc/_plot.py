@@ -11,7 +11,7 @@ import torch
 
 from ._schedule import Schedule
 from ._tree import joins, walk
-from ._validate import untyped
+from ._validate import MAX_STEPS, untyped
 
 __all__ = ["INSTALL_HINT", "plot", "sample", "switches"]
 
@@ -109,6 +109,8 @@ def resolve_steps(sched: Schedule, steps: int | None) -> int:
         return sched.steps
     if isinstance(steps, bool) or not isinstance(untyped(steps), int) or steps <= 0:
         raise ValueError(f"steps must be a positive int, got {steps!r}")
+    if steps > MAX_STEPS:  # past it, float64 steps are rounded (and 10**400 overflows)
+        raise ValueError(f"steps must be <= 2**53, got {steps!r}")
     return steps
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 
 __all__ = ["text_plot"]
@@ -31,6 +32,8 @@ def text_plot(
     """
     if not values:
         raise ValueError("values must not be empty")
+    if not all(map(math.isfinite, values)):  # inf or NaN has no row: the scale breaks
+        raise ValueError("values must be finite numbers (no inf or NaN)")
     if last_step is None:
         last_step = first_step + len(values) - 1
     n = len(values)

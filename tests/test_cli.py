@@ -3,8 +3,12 @@ through ``main(argv)`` for the many small cases."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import math
 import os
+import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +17,8 @@ import pytest
 
 import lrfunc as lf
 from lrfunc.__main__ import main
+from lrfunc._plot import MAX_POINTS, points, resolve_steps
+from lrfunc._textplot import text_plot
 
 WSD = "chain(warmup(1000), cosine(99000, end=0.1))"
 
@@ -277,3 +283,150 @@ def test_usage_errors(argv: list[str], capsys: pytest.CaptureFixture[str]) -> No
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1, err
     assert "error:" in err
+
+
+# -- hostile input: one line on stderr, never a traceback, never a huge allocation --------
+
+#: (id, command line after ``lrfunc``, exit status, fragment of the one stderr line);
+#: ``{tmp}`` is a fresh directory holding ``latin1.toml`` and a directory ``dir.toml``.
+HOSTILE: list[tuple[str, str, int, str]] = [
+    # Values that overflow float64: refused by every command, naming where they turn.
+    ("show-inf", "show exp(1.001) --steps 1000000", 1, "exp(1.001) is inf at step 710138"),
+    ("table-inf", "table exp(1.001) --steps 1000000 --every 100000", 1, "inf at step 710138"),
+    (
+        "json-inf",
+        "table exp(1.001) --steps 800000 --every 9 --format json",
+        1,
+        "inf at step 710138",
+    ),
+    ("plot-inf", "plot exp(1.001) --steps 1000000 --out {tmp}/x.png", 1, "inf at step 710138"),
+    ("lr-inf", "show exp(1.5) --steps 2000 --base-lr 1e308", 1, "inf at step 2, not a finite"),
+    ("inf-at-0", "table 'cosine(10) * 1e10' --base-lr 1e300", 1, "is inf at step 0"),
+    # Outputs too big to make.
+    ("rows", "table constant() --steps 1000000000000", 1, "1,000,000,000,001 rows, over"),
+    ("rows-hint", "table constant() --steps 1000000000000", 1, "--every K (K >= 1000001)"),
+    ("rows-edge", "table constant() --steps 1000000", 1, "1,000,001 rows, over the limit"),
+    ("steps-2**53", f"show constant() --steps {2**53 + 1}", 2, "--steps: expected at most 2**53"),
+    ("steps-10**400", f"table constant() --steps 1{'0' * 400}", 2, "expected at most 2**53"),
+    ("steps-negative", "show cosine(10) --steps -5", 2, "expected a positive int, got '-5'"),
+    ("every-zero", "table cosine(10) --every 0", 2, "--every: expected a positive int"),
+    ("show-height", "show cosine(10) --height 1000000000", 2, "--height: expected at most 1,000"),
+    ("show-width", "show cosine(10) --width 1001", 2, "--width: expected at most 1,000"),
+    ("show-width-0", "show cosine(10) --width 0", 2, "--width: expected a positive int"),
+    ("pixels", "plot cosine(10) --out {tmp}/x.png --width 1000 --dpi 1000", 1, "1,000,000 x 4,500"),
+    ("pixels-inf", "plot cosine(9) --out {tmp}/x.png --width 1e308", 1, "an image of inf x 450"),
+    ("dpi-huge", f"plot cosine(9) --out {{tmp}}/x.png --dpi 1{'0' * 400}", 2, "at most 10,000"),
+    # Numbers matplotlib would choke on.
+    ("width-nan", "plot cosine(9) --out {tmp}/x.png --width nan", 2, "number > 0, got 'nan'"),
+    ("width-inf", "plot cosine(9) --out {tmp}/x.png --width inf", 2, "number > 0, got 'inf'"),
+    (
+        "height-neg",
+        "plot cosine(9) --out {tmp}/x.png --height -1",
+        2,
+        "--height: expected a finite",
+    ),
+    ("height-0", "plot cosine(9) --out {tmp}/x.png --height 0", 2, "--height: expected a finite"),
+    ("width-text", "plot cosine(9) --out {tmp}/x.png --width wide", 2, "a number, got 'wide'"),
+    ("dpi-0", "plot cosine(9) --out {tmp}/x.png --dpi 0", 2, "--dpi: expected a positive int"),
+    ("lr-inf-arg", "show cosine(10) --base-lr inf", 2, "--base-lr: expected a finite number"),
+    ("lr-nan", "table cosine(10) --base-lr nan", 2, "--base-lr: expected a finite number"),
+    # An --out that matplotlib would not write as named.
+    ("out-dir", "plot cosine(10) --out {tmp}", 1, "it is a directory"),
+    ("out-no-ext", "plot cosine(10) --out {tmp}/lr", 1, "must name an image format (.avif"),
+    ("out-bad-ext", "plot cosine(10) --out {tmp}/lr.xyz", 1, "must name an image format"),
+    ("out-no-dir", "plot cosine(10) --out {tmp}/no/lr.png", 1, "cannot write"),
+    # Bad files and expressions.
+    ("toml-latin1", "show {tmp}/latin1.toml", 1, "latin1.toml is not valid TOML"),
+    ("toml-dir", "show {tmp}/dir.toml", 1, "cannot read"),
+    ("expr-huge", f"show {'cosine(' * 15_000}", 1, "expression too long"),
+    ("int-huge", f"show cosine(1{'0' * 5000})", 1, "malformed expression"),
+]
+
+
+def run_main(argv: list[str]) -> int:
+    """``main(argv)``'s exit status, whether returned (1) or raised by argparse (2)."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        assert isinstance(exc.code, int)
+        return exc.code
+
+
+@pytest.mark.parametrize(
+    ("line", "status", "text"), [c[1:] for c in HOSTILE], ids=[c[0] for c in HOSTILE]
+)
+def test_hostile_input_one_line(
+    line: str, status: int, text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = shlex.split(line.replace("{tmp}", str(tmp_path)))
+    if argv[0] == "plot":
+        pytest.importorskip("matplotlib")
+    (tmp_path / "latin1.toml").write_bytes(b"name = '\xe9'\n")
+    (tmp_path / "dir.toml").mkdir()
+    before = sorted(tmp_path.iterdir())
+    assert run_main(argv) == status
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "Traceback" not in captured.err
+    assert len(captured.err.splitlines()) == 1, captured.err
+    assert re.match(r"lrfunc( show| plot| table)?: error: ", captured.err), captured.err
+    assert text in captured.err, captured.err
+    assert sorted(tmp_path.iterdir()) == before  # nothing written (no lr.png beside lr)
+
+
+def test_table_row_limit_boundary(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr("lrfunc.__main__.MAX_ROWS", 5)
+    assert main(["table", "constant()", "--steps", "4"]) == 0  # 5 rows: at the limit
+    assert len(capsys.readouterr().out.splitlines()) == 1 + 5
+    assert main(["table", "constant()", "--steps", "5"]) == 1
+    assert (
+        "6 rows, over the limit of 5; print every K-th step with --every K (K >= 2)"
+        in capsys.readouterr().err
+    )
+    assert main(["table", "constant()", "--steps", "5", "--every", "2"]) == 0
+    assert capsys.readouterr().out.splitlines()[1:] == ["0,1.0", "2,1.0", "4,1.0"]
+
+
+def test_config_size_limit(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_text('{"name": "cosine", "steps": 10}')
+    monkeypatch.setattr("lrfunc.__main__.MAX_CONFIG_BYTES", 16)
+    assert main(["show", str(path)]) == 1
+    assert (
+        capsys.readouterr().err
+        == f"lrfunc: error: cannot read {path}: larger than the limit of 16 bytes\n"
+    )
+
+
+@pytest.mark.parametrize("steps", ["1000000000000", str(2**53)])
+def test_show_and_plot_thin_huge_ranges(
+    steps: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # points() samples about MAX_POINTS steps however long the range: fast, memory-flat.
+    assert len(points(lf.chain(lf.warmup(10), lf.constant()), int(steps))) < MAX_POINTS + 200
+    assert main(["show", "chain(warmup(10), constant())", "--steps", steps]) == 0
+    assert f"end:   1 at step {steps}" in capsys.readouterr().out
+    if importlib.util.find_spec("matplotlib"):
+        out = tmp_path / "lr.png"
+        assert main(["plot", "constant()", "--steps", steps, "--out", str(out)]) == 0
+        assert out.stat().st_size > 1000
+
+
+def test_out_extension_case_is_kept(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "lr.SVG"
+    assert main(["plot", "cosine(10)", "--out", str(out)]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["lr.SVG"]
+
+
+def test_library_checks_behind_the_cli() -> None:
+    with pytest.raises(ValueError, match="finite"):
+        text_plot([1.0, math.inf])
+    with pytest.raises(ValueError, match="finite"):
+        text_plot([math.nan])
+    with pytest.raises(ValueError, match=r"steps must be <= 2\*\*53"):
+        resolve_steps(lf.constant(), 2**53 + 1)
