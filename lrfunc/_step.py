@@ -20,7 +20,7 @@ import torch
 from ._ops import NUMBERS, Tensor, Value, wide_float
 from ._realize import realized
 from ._typed_torch import broadcast_shapes
-from ._validate import check_base_lr, check_step
+from ._validate import MAX_STEPS, check_base_lr, check_step
 
 __all__ = ["evaluate", "tensor_step"]
 
@@ -28,15 +28,19 @@ _LARGEST = sys.float_info.max  # NaN and inf fail ``0 <= step <= _LARGEST``, as 
 
 
 def tensor_step(step: Tensor) -> Tensor:
-    """The step as the schedules' arithmetic wants it: float, and never below 0."""
+    """The step as the schedules' arithmetic wants it: float, in ``[0, MAX_STEPS]``.
+
+    Negative and NaN steps act as 0; larger ones (``inf`` included) as ``MAX_STEPS``
+    (2**53), where every finite schedule holds its end and a periodic one is finite.
+    """
     if not step.is_floating_point():
         # The widened copy is new, so it is clamped in place (no NaN in an integer step).
-        return step.to(wide_float(step.device)).clamp_min_(0)
+        return step.to(wide_float(step.device)).clamp_min_(0).clamp_max_(MAX_STEPS)
     if step.dtype in (torch.float16, torch.bfloat16):
         # Too narrow to hold a schedule's lengths (float16 stops at 65504): widened to
         # float32, exactly; the result keeps the step's dtype (see _result_dtype).
         step = step.float()
-    return torch.where(step >= 0, step, 0.0)  # NaN >= 0 is False
+    return torch.where(step >= 0, step, 0.0).clamp_max(MAX_STEPS)  # NaN >= 0 is False
 
 
 def _result_dtype(step: Tensor, base_lr: Any) -> torch.dtype:

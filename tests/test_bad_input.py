@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pytest
 import torch
+from schedule_examples import EXAMPLES, Example
 
 import lrfunc as lf
 
@@ -364,3 +365,22 @@ def test_both_paths_agree_at_the_longest_length() -> None:
     steps = [0, 999, 1000, 2**52, 2**53 - 1, 2**53]
     got = sched(torch.tensor(steps), torch.tensor(1.0, dtype=torch.float64)).tolist()
     assert got == pytest.approx([sched(k) for k in steps], rel=1e-12)
+
+
+# -- tensor steps out of range: no host check, and still no NaN ---------------------------------
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
+def test_tensor_steps_out_of_range_act_as_the_nearest_end(example: Example) -> None:
+    """NaN and negative steps act as 0; inf and steps past 2**53 as 2**53 (where a finite
+    schedule holds its end): finite values for every schedule, periodic ones included."""
+    sched = example.schedule
+    odd = torch.tensor(
+        [float("nan"), float("inf"), -float("inf"), 2.0**60, -5.0], dtype=torch.float64
+    )
+    same = torch.tensor([0.0, 2.0**53, 0.0, 2.0**53, 0.0], dtype=torch.float64)
+    got = sched(odd, 0.5)
+    assert torch.isfinite(got).all(), got
+    torch.testing.assert_close(got, sched(same, 0.5), rtol=0, atol=0)
+    huge = sched(torch.tensor([2**62, -(2**62)]), 0.5)
+    torch.testing.assert_close(huge, sched(torch.tensor([2**53, 0]), 0.5), rtol=0, atol=0)
