@@ -34,7 +34,8 @@ def tensor_step(step: Tensor) -> Tensor:
     (2**53), where every finite schedule holds its end and a periodic one is finite.
     """
     if not step.is_floating_point():
-        # The widened copy is new, so it is clamped in place (no NaN in an integer step).
+        # The widened copy is new, so it is clamped in place (no NaN in an integer step;
+        # two calls: vmap has batching rules for clamp_min_/clamp_max_, not for clamp_).
         return step.to(wide_float(step.device)).clamp_min_(0).clamp_max_(MAX_STEPS)
     if step.dtype in (torch.float16, torch.bfloat16):
         # Too narrow to hold a schedule's lengths (float16 stops at 65504): widened to
