@@ -374,6 +374,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `lrfunc table ... | head`
         sys.stderr.close()
         return 0
+    except KeyboardInterrupt:  # Ctrl-C: one line, the shell's status for SIGINT
+        print("lrfunc: interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

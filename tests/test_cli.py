@@ -430,3 +430,15 @@ def test_library_checks_behind_the_cli() -> None:
         text_plot([math.nan])
     with pytest.raises(ValueError, match=r"steps must be <= 2\*\*53"):
         resolve_steps(lf.constant(), 2**53 + 1)
+
+
+def test_ctrl_c_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("lrfunc.__main__.sample", interrupted)
+    assert main(["show", "cosine(100)"]) == 130
+    err = capsys.readouterr().err
+    assert err == "lrfunc: interrupted\n"
