@@ -7,13 +7,15 @@ updates (a length, a position, an interval: the fields declared with
 is a recipe (:class:`lrfunc.Recipe`) that :meth:`~lrfunc.Schedule.bind` turns into an
 ordinary schedule once the total is known.
 
-**The rounding rule**, stated once here (:func:`steps_of`): a fraction ``f`` of ``N``
-updates is ``ceil(f * N)`` updates, the rule of Hugging Face's
+**The rounding rule**, stated once here (:func:`position`, :func:`steps_of`): a fraction
+``f`` of ``N`` updates ends at update ``ceil(f * N)``, the rule of Hugging Face's
 ``TrainingArguments(warmup_ratio=f).get_warmup_steps(N)``, computed in the same floating
-point. A fraction that comes after other fractions of the same ``chain`` ends where their
-sum plus it ends: ``ceil((a + f) * N) - ceil(a * N)`` (``a`` the sum of the fractions
-before it, ``math.fsum``, never counted past 1), so the pieces of a chain whose fractions
-add up to 1 add up to exactly ``N`` updates, whatever the rounding.
+point (so ``0.07`` of 100 is 8, as there). A fraction that comes after other fractions of
+the same ``chain`` ends at ``ceil(S * N)``, ``S`` the exact sum of the fractions as
+written in decimal (``0.1 + 0.2`` is ``0.3``, not binary's ``0.30000000000000004``; a sum
+within ``1e-9`` of 1 is 1), never before the end of the first. A piece takes the updates
+between where it starts and where it ends, so the pieces of a chain whose fractions add
+up to 1 take exactly ``N`` updates, none of them a negative number.
 """
 
 from __future__ import annotations
@@ -21,12 +23,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from numbers import Real
 from typing import Any
 
 from ._validate import ParameterTypeError, ParameterValueError, checked, is_list, run_checks
 
-__all__ = ["WHOLE", "Unbound", "frac", "holds", "steps_of"]
+__all__ = ["WHOLE", "Unbound", "frac", "holds", "position", "steps_of"]
 
 #: The largest sum of fractions a recipe may hold: the whole of training, give or take
 #: the rounding of decimal fractions to binary (a sum over it is a mistake, refused).
@@ -83,25 +86,40 @@ class frac(Unbound):
         return f"frac({self.fraction!r})"
 
 
-def steps_of(fraction: float, total_steps: int, before: Sequence[float] = ()) -> int:
-    """The updates that ``fraction`` of ``total_steps`` takes after the fractions ``before``.
+def position(fractions: Sequence[float], total_steps: int) -> int:
+    """The update where the fractions ``fractions``, one after another, end.
 
-    ``ceil((a + f) * N) - ceil(a * N)`` with ``a = fsum(before)``: ``ceil(f * N)`` when
-    nothing comes before (Hugging Face's ``warmup_ratio`` rule), and consecutive fractions
-    that add up to 1 take exactly ``N`` updates.
+    Examples:
+        >>> from lrfunc._fraction import position
+        >>> position([0.07], 100)  # 0.07 * 100 is 7.000000000000001 in floating point, as in HF
+        8
+        >>> position([0.1, 0.2], 10), position([0.1] * 7, 10), position([1 / 3] * 3, 10**15)
+        (3, 7, 1000000000000000)
+    """
+    if not fractions:
+        return 0
+    first = math.ceil(min(fractions[0], 1.0) * total_steps)  # HF's warmup_ratio rule
+    if len(fractions) == 1:
+        return first
+    whole = sum((Fraction(repr(f)) for f in fractions), Fraction(0))  # decimal, as written
+    if whole > 1 or abs(whole - 1) <= Fraction(WHOLE - 1):
+        whole = Fraction(1)
+    return max(first, math.ceil(whole * total_steps))
+
+
+def steps_of(fraction: float, total_steps: int, before: Sequence[float] = ()) -> int:
+    """The updates that ``fraction`` of ``total_steps`` takes after the fractions ``before``:
+    from :func:`position` of ``before`` to that of ``before`` and it.
 
     Examples:
         >>> from lrfunc._fraction import steps_of
         >>> steps_of(0.03, 1001), steps_of(0.97, 1001, before=[0.03])
         (31, 970)
-        >>> steps_of(0.07, 100)  # 0.07 * 100 is 7.000000000000001 in floating point, as in HF
-        8
+        >>> [steps_of(0.1, 10, before=[0.1] * i) for i in range(10)]
+        [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
     """
-    # Sums past 1 by a rounding (0.05 + 0.15 + 0.8 is not 1 in binary) end at N, not N + 1;
-    # recipes whose fractions truly add up to more than 1 are refused when written.
-    start = min(math.fsum(before), 1.0)
-    end = min(math.fsum((*before, fraction)), 1.0)
-    return math.ceil(end * total_steps) - math.ceil(start * total_steps)
+    before = tuple(before)
+    return position((*before, fraction), total_steps) - position(before, total_steps)
 
 
 def holds(values: Iterable[Any], kind: type[Unbound] = Unbound) -> bool:

@@ -35,6 +35,7 @@ from ._validate import (
     check_period,
     counts_steps,
     is_list,
+    untyped,
 )
 
 __all__ = ["Recipe", "UnboundRecipeError", "recipe_of"]
@@ -73,6 +74,16 @@ recipe.bind(total_steps), or lf.Scheduler(optimizer, recipe, total_steps=n)
     """
 
     call: Schedule
+
+    def check(self) -> None:
+        call = self.call
+        written = isinstance(untyped(call), Schedule) and not isinstance(call, Recipe)
+        if not written or not holds(getattr(call, f.name) for f in fields_of(call) if f.init):
+            raise ParameterTypeError(
+                "call",
+                "a Recipe is made by giving a schedule a fraction of training "
+                f"(lf.cosine(lf.frac(0.9))), not built by hand; got Recipe({call!r:.80})",
+            )
 
     @property
     def steps(self) -> NoReturn:  # a recipe has no length yet: asking is the error

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import torch
 
-from ._fraction import holds
+from ._fraction import Unbound, holds
 from ._ops import Tensor, Value
 from ._step import evaluate
 from ._validate import check_period, did_you_mean, is_tuple, run_checks
@@ -130,7 +130,7 @@ class Schedule:
                     f"{cls.__name__}() got an unexpected keyword argument {keyword!r}"
                     f"{did_you_mean(keyword, sorted(known))}"
                 )
-        if holds(args) or holds(kwargs.values()):
+        if not issubclass(cls, Unbound) and (holds(args) or holds(kwargs.values())):
             # A length given as a fraction of training (lf.frac): the call is kept as a
             # recipe, to be bound to the number of updates later (see lrfunc._recipe).
             from ._recipe import recipe_of

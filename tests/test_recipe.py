@@ -13,6 +13,7 @@ import dataclasses
 import json
 import math
 import pickle
+from decimal import Decimal
 
 import pytest
 import torch
@@ -139,6 +140,23 @@ def test_nested_chains_count_from_where_the_fractions_before_them_end() -> None:
         ]
 
 
+@pytest.mark.parametrize(
+    ("fractions", "total", "lengths"),
+    [
+        ([0.1, 0.2, 0.7], 10, [1, 2, 7]),  # not 1, 3, 6: 0.1 + 0.2 is 0.3 as written
+        ([0.1] * 10, 10, [1] * 10),  # never an empty piece from binary sums
+        ([0.05, 0.02, 0.93], 100, [5, 2, 93]),
+        ([0.07, 0.93], 100, [8, 92]),  # the first is HF's: 0.07 * 100 rounds up to 8 there
+        ([1 / 3] * 3, 10**15, [333333333333334, 333333333333333, 333333333333333]),
+    ],
+)
+def test_a_chain_splits_as_its_decimal_fractions_say(
+    fractions: list[float], total: int, lengths: list[int]
+) -> None:
+    bound = lf.chain(*(lf.linear(lf.frac(f)) for f in fractions)).bind(total)
+    assert [piece.steps for piece in bound.schedules] == lengths
+
+
 def test_the_rule_is_stated_once() -> None:
     assert steps_of(0.03, 1001) == 31
     assert steps_of(0.97, 1001, before=[0.03]) == 970
@@ -158,7 +176,12 @@ def by_hand(recipe: lf.Schedule, total: int) -> lf.Schedule:
     """The recipe written with integer lengths computed from the documented rule."""
     pieces = list(recipe.call.schedules) if isinstance(recipe.call, lf.chain) else [recipe]
     fractions = [p.call.steps.fraction for p in pieces]
-    ends = [math.ceil(min(math.fsum(fractions[: i + 1]), 1.0) * total) for i in range(len(pieces))]
+    first = math.ceil(fractions[0] * total)  # HF's ceil(ratio * N), in floating point
+    ends = [first]
+    for i in range(2, len(pieces) + 1):  # later ends: the decimal sum as written, exactly
+        whole = sum((Decimal(repr(f)) for f in fractions[:i]), Decimal(0))
+        whole = Decimal(1) if abs(whole - 1) <= Decimal("1e-9") else whole
+        ends.append(max(first, math.ceil(whole * total)))
     lengths = [b - a for a, b in zip([0, *ends], ends, strict=False)]
     written = [dataclasses.replace(p.call, steps=n) for p, n in zip(pieces, lengths, strict=True)]
     return written[0] if len(written) == 1 else lf.chain(*written)
@@ -335,6 +358,13 @@ def test_bad_recipes(build, error, param, message) -> None:  # type: ignore[no-u
     with pytest.raises(error, match=message) as info:
         build()
     assert info.value.param == param
+
+
+@pytest.mark.parametrize("call", [5, lf.cosine(10), lf.cosine(lf.frac(0.5))], ids=repr)
+def test_a_recipe_is_not_built_by_hand(call: object) -> None:
+    with pytest.raises(lf.ParameterTypeError, match="not built by hand") as info:
+        lf.Recipe(call)  # type: ignore[arg-type]
+    assert info.value.param == "call"
 
 
 def test_a_misspelt_keyword_in_a_recipe_gets_a_hint() -> None:
