@@ -288,25 +288,21 @@ def _at_most(limit: int, shown: str) -> Callable[[str], int]:
     return parse
 
 
-def _positive_float(text: str) -> float:
-    """A size in inches: matplotlib refuses 0, negative, inf and NaN with a traceback."""
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value < math.inf:  # NaN fails too
-        raise argparse.ArgumentTypeError(f"expected a finite number > 0, got {text!r}")
-    return value
+def _finite(*, above_zero: bool) -> Callable[[str], float]:
+    """An argparse type: a finite number >= 0 (``> 0`` with ``above_zero``); matplotlib
+    and the schedules refuse inf and NaN with a traceback, so they stop here."""
 
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not (value > 0 if above_zero else value >= 0) or not math.isfinite(value):
+            bound = "> 0" if above_zero else ">= 0"
+            raise argparse.ArgumentTypeError(f"expected a finite number {bound}, got {text!r}")
+        return value
 
-def _base_lr(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a finite number >= 0, got {text!r}")
-    return value
+    return parse
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -328,7 +324,11 @@ def _parser() -> argparse.ArgumentParser:
             "as fractions of training, frac(...)) is bound to N updates",
         )
         p.add_argument(
-            "--base-lr", type=_base_lr, default=1.0, metavar="X", help="default 1 (factors)"
+            "--base-lr",
+            type=_finite(above_zero=False),
+            default=1.0,
+            metavar="X",
+            help="default 1 (factors)",
         )
         p.add_argument(
             "--key", metavar="A.B", help="dotted path of the schedule's table in a config file"
@@ -347,8 +347,8 @@ def _parser() -> argparse.ArgumentParser:
     common(png)
     png.add_argument("--out", required=True, metavar="FILE", help="image file (.png, .svg, .pdf)")
     png.add_argument("--title")
-    png.add_argument("--width", type=_positive_float, default=8.0, help="inches")
-    png.add_argument("--height", type=_positive_float, default=4.5, help="inches")
+    png.add_argument("--width", type=_finite(above_zero=True), default=8.0, help="inches")
+    png.add_argument("--height", type=_finite(above_zero=True), default=4.5, help="inches")
     png.add_argument("--dpi", type=_at_most(MAX_PIXELS, f"{MAX_PIXELS:,}"), default=100)
     png.set_defaults(run=_plot)
 

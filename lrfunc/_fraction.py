@@ -29,11 +29,11 @@ from typing import Any
 
 from ._validate import ParameterTypeError, ParameterValueError, checked, is_list, run_checks
 
-__all__ = ["WHOLE", "Unbound", "frac", "holds", "position", "steps_of"]
+__all__ = ["Unbound", "frac", "holds", "position", "steps_of", "total"]
 
-#: The largest sum of fractions a recipe may hold: the whole of training, give or take
-#: the rounding of decimal fractions to binary (a sum over it is a mistake, refused).
-WHOLE = 1.0 + 1e-9
+#: How far a sum of fractions may miss 1 and still be the whole of training: decimal
+#: fractions that add up to 1 on paper (three times 1/3, written 0.3333333333333333) do.
+SLACK = Fraction(1, 10**9)
 
 
 class Unbound:
@@ -101,10 +101,14 @@ def position(fractions: Sequence[float], total_steps: int) -> int:
     first = math.ceil(min(fractions[0], 1.0) * total_steps)  # HF's warmup_ratio rule
     if len(fractions) == 1:
         return first
-    whole = sum((Fraction(repr(f)) for f in fractions), Fraction(0))  # decimal, as written
-    if whole > 1 or abs(whole - 1) <= Fraction(WHOLE - 1):
-        whole = Fraction(1)
-    return max(first, math.ceil(whole * total_steps))
+    return max(first, math.ceil(min(total(fractions), Fraction(1)) * total_steps))
+
+
+def total(fractions: Iterable[float]) -> Fraction:
+    """The exact sum of ``fractions`` as written in decimal (``0.1 + 0.2`` is ``3/10``);
+    a sum within :data:`SLACK` of 1 is 1."""
+    whole = sum((Fraction(repr(f)) for f in fractions), Fraction(0))
+    return Fraction(1) if abs(whole - 1) <= SLACK else whole
 
 
 def steps_of(fraction: float, total_steps: int, before: Sequence[float] = ()) -> int:

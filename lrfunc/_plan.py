@@ -18,7 +18,7 @@ from torch import Tensor
 from torch.optim import Optimizer
 
 from ._ops import wide_float
-from ._recipe import HOW_TO_BIND, Recipe, UnboundRecipeError
+from ._recipe import Recipe, UnboundRecipeError
 from ._schedule import Schedule
 from ._validate import check_real, did_you_mean, is_list, is_mapping
 
@@ -124,10 +124,7 @@ def _bound(schedule: Schedule, total_steps: int | None, where: str) -> Schedule:
     if total_steps is not None:
         return schedule.bind(total_steps)
     if isinstance(schedule, Recipe):
-        raise UnboundRecipeError(
-            f"{where} is the recipe {schedule!r:.200}, whose lengths are fractions of "
-            f"training (lf.frac); bind it to the number of updates: {HOW_TO_BIND}"
-        )
+        raise UnboundRecipeError(f"{where}: {schedule.unbound()}")
     return schedule
 
 
@@ -264,7 +261,6 @@ def make_plan(optimizer: Optimizer, schedules: Any, total_steps: int | None = No
             f"({sorted(map(str, devices))}); put them on one"
         )
     device = devices.pop() if tensors and len(tensors) == len(found) else None
-    _check_unscheduled_sharing(groups, keys)
     targets: list[Target] = []
     written: list[bool] = []
     seen: list[tuple[Tensor, Target]] = []
@@ -279,6 +275,7 @@ def make_plan(optimizer: Optimizer, schedules: Any, total_steps: int | None = No
         written.append(not isinstance(current, Tensor) or not _shared(current, target, seen))
         if isinstance(current, Tensor):
             seen.append((current, target))
+    _check_unscheduled_sharing(groups, keys, seen)
     return Plan(keys, targets, written, device)
 
 
@@ -288,41 +285,49 @@ def _checked_base(value: float, key: Key, g: int) -> float:
 
 
 def _check_unscheduled_sharing(
-    groups: Sequence[dict[str, Any]], keys: Mapping[Key, Sequence[Schedule | None]]
+    groups: Sequence[dict[str, Any]],
+    keys: Mapping[Key, Sequence[Schedule | None]],
+    seen: list[tuple[Tensor, Target]],
 ) -> None:
-    """A group left alone (``None``) must not hold the tensor a scheduled group holds:
+    """A group left alone (``None``) must not hold a tensor that a scheduled group holds:
     writing one would drive the other (Adam's ``lr=torch.tensor(...)`` is one tensor
     shared by every group)."""
     for key, per in keys.items():
-        driven = {
-            (t.data_ptr(), t.device): g
-            for g, sched in enumerate(per)
-            if sched is not None and isinstance(t := read(groups[g], key, g), Tensor)
-        }
-        for g, sched in enumerate(per):
-            value = groups[g].get(key.name) if sched is None else None
+        for g in (g for g, sched in enumerate(per) if sched is None):
+            value = groups[g].get(key.name)
             if key.member is not None:
                 value = value[key.member] if is_list(value) and key.member < len(value) else None
-            if isinstance(value, Tensor) and (value.data_ptr(), value.device) in driven:
-                first = driven[(value.data_ptr(), value.device)]
-                raise ValueError(
-                    f"{key.where(g)} is left alone (None) but is the same tensor as "
-                    f"{key.where(first)}, which is scheduled: writing one writes both. Give "
-                    "each param group its own tensor (e.g. {'params': ..., 'lr': "
-                    "torch.tensor(1e-3)}), or schedule both"
-                )
+            if not isinstance(value, Tensor):
+                continue
+            for tensor, target in seen:
+                if target.key == key and _same(tensor, value):
+                    raise ValueError(
+                        f"{key.where(g)} is left alone (None) but is the same tensor as "
+                        f"{key.where(target.g)}, which is scheduled: writing one writes both; "
+                        f"{_OWN_TENSOR}, or schedule both"
+                    )
+
+
+#: The way out of a tensor shared by param groups that cannot share it.
+_OWN_TENSOR = (
+    "give each param group its own tensor (e.g. {'params': ..., 'lr': torch.tensor(1e-3)})"
+)
+
+
+def _same(a: Tensor, b: Tensor) -> bool:
+    """Whether two tensors are one hyperparameter's storage."""
+    return a.data_ptr() == b.data_ptr() and a.device == b.device
 
 
 def _shared(tensor: Tensor, target: Target, seen: list[tuple[Tensor, Target]]) -> bool:
     """Whether ``tensor`` is one already scheduled; an error unless the values agree."""
     for other, first in seen:
-        if other.data_ptr() != tensor.data_ptr() or other.device != tensor.device:
+        if not _same(other, tensor):
             continue
         if first.schedule != target.schedule or first.host != target.host:
             raise ValueError(
                 f"{target.key.where(target.g)} is the same tensor as "
-                f"{first.key.where(first.g)} but gets another schedule or base; give each "
-                "param group its own tensor (e.g. {'params': ..., 'lr': torch.tensor(1e-3)})"
+                f"{first.key.where(first.g)} but gets another schedule or base; {_OWN_TENSOR}"
             )
         return True
     return False

@@ -22,10 +22,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-import math
 from typing import Any, NoReturn
 
-from ._fraction import WHOLE, Unbound, frac, holds, steps_of
+from ._fraction import Unbound, frac, holds, steps_of, total
 from ._ops import Value
 from ._schedule import Child, Schedule, fields_of, varargs_of
 from ._validate import (
@@ -149,10 +148,10 @@ def recipe_of(kind: type[Schedule], args: tuple[Any, ...], kwargs: dict[str, Any
         object.__setattr__(call, field.name, value)
     recipe = Recipe(call)
     span = _extent(recipe)
-    if span is not None and math.fsum(span) > WHOLE:
+    if span is not None and total(span) > 1:
         raise ParameterValueError(
             varargs or "steps",
-            f"the fractions of training in {recipe!r:.200} add up to {math.fsum(span)!r}, "
+            f"the fractions of training in {recipe!r:.200} add up to {float(total(span))!r}, "
             "more than the whole of training (1)",
         )
     return recipe
@@ -198,7 +197,7 @@ def _widest(call: Schedule) -> tuple[float, ...] | None:
         return None
     spans = [_extent(c.schedule) for c in children]
     known = [span for span in spans if span is not None]
-    return max(known, key=math.fsum) if len(known) == len(spans) else None
+    return max(known, key=total) if len(known) == len(spans) else None
 
 
 def _piece_starts(call: Schedule, before: tuple[float, ...]) -> list[tuple[float, ...]]:

@@ -152,10 +152,10 @@ class Schedule:
         """This schedule for a run of ``total_steps`` updates: its fractions of training
         (:class:`lrfunc.frac`) made numbers of updates.
 
-        A recipe (a schedule written with fractions) becomes an ordinary schedule, with
-        each fraction ``f`` rounded up to ``ceil(f * total_steps)`` updates (Hugging
-        Face's ``warmup_ratio`` rule) and the pieces of a ``chain`` counted so that their
-        fractions add up exactly; an ordinary schedule is returned as it is.
+        A recipe (a schedule written with fractions) becomes an ordinary schedule, each
+        fraction rounded up to whole updates by the one rule of :mod:`lrfunc._fraction`
+        (Hugging Face's ``warmup_ratio`` for a lone fraction; a ``chain``'s pieces add
+        up exactly); an ordinary schedule is returned as it is.
 
         Args:
             total_steps: the number of optimizer updates of the run (``>= 1``).

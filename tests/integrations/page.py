@@ -14,12 +14,31 @@ import types
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.test_docs_run import Block, blocks, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "integrations.md"
 SKIP = "needs Lightning/transformers/accelerate: run by make test-integrations"
 FRAMEWORKS = ("PyTorch Lightning", "HF Trainer (transformers)", "accelerate")
+
+#: The frameworks' own notices (deprecations inside them, few workers, no val loader) are
+#: not what these tests check; the suite would turn them into errors.
+FRAMEWORK_WARNINGS = [
+    pytest.mark.filterwarnings("ignore::UserWarning"),
+    pytest.mark.filterwarnings("ignore::FutureWarning"),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+
+def fresh_accelerate_state() -> None:
+    """accelerate keeps its state per process; each test that builds an Accelerator (the
+    HF Trainer does) starts from none."""
+    from accelerate.state import AcceleratorState, GradientState
+
+    AcceleratorState._reset_state(True)
+    GradientState._reset_state()
 
 
 def sections() -> dict[str, list[Block]]:

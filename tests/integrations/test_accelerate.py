@@ -19,34 +19,23 @@ with warnings.catch_warnings():  # the suite turns warnings into errors; not acc
     accelerate = pytest.importorskip("accelerate")
 
 import torch
-from accelerate.state import AcceleratorState, GradientState
-from page import ROOT, run_section
+from page import FRAMEWORK_WARNINGS, ROOT, fresh_accelerate_state, run_section
 from torch.utils.data import DataLoader, TensorDataset
 
 import lrfunc as lf
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::UserWarning"),
-    pytest.mark.filterwarnings("ignore::FutureWarning"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-]
+pytestmark = FRAMEWORK_WARNINGS
 
 BOUND = lf.chain(lf.warmup(1), lf.cosine(7, end=0.1))  # the page's recipe, 8 updates
 
 
-def fresh_state() -> None:
-    """accelerate keeps its state per process; each test builds its own Accelerator."""
-    AcceleratorState._reset_state(True)
-    GradientState._reset_state()
-
-
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    fresh_state()
+    fresh_accelerate_state()
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(tmp_path_factory.mktemp("accelerate"))
         yield run_section("accelerate")
-    fresh_state()
+    fresh_accelerate_state()
 
 
 def test_accumulation_advances_once_per_update(page: dict[str, Any]) -> None:
@@ -71,7 +60,7 @@ def train_epoch(accelerator: Any, model: Any, opt: Any, loader: Any, scheduler: 
 
 
 def prepared(page: dict[str, Any]) -> tuple[Any, ...]:
-    fresh_state()
+    fresh_accelerate_state()
     model = torch.nn.Linear(4, 1)
     loader = DataLoader(TensorDataset(torch.randn(64, 4), torch.randn(64, 1)), batch_size=8)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-2)

@@ -16,16 +16,11 @@ with warnings.catch_warnings():  # the suite turns warnings into errors; not the
     pytest.importorskip("accelerate")
 
 import torch
-from accelerate.state import AcceleratorState, GradientState
-from page import run_section
+from page import FRAMEWORK_WARNINGS, fresh_accelerate_state, run_section
 
 import lrfunc as lf
 
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::UserWarning"),
-    pytest.mark.filterwarnings("ignore::FutureWarning"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-]
+pytestmark = FRAMEWORK_WARNINGS
 
 
 class Recorder(transformers.TrainerCallback):
@@ -40,8 +35,7 @@ class Recorder(transformers.TrainerCallback):
 
 @pytest.fixture(scope="module")
 def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    AcceleratorState._reset_state(True)
-    GradientState._reset_state()
+    fresh_accelerate_state()
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(tmp_path_factory.mktemp("hf"))
         yield run_section("HF Trainer (transformers)")

@@ -16,17 +16,11 @@ with warnings.catch_warnings():  # the suite turns warnings into errors; not Lig
 
 import torch
 from lightning.pytorch.plugins import MixedPrecision
-from page import run_section
+from page import FRAMEWORK_WARNINGS, run_section
 
 import lrfunc as lf
 
-# Lightning's own notices (no val loader, few workers, deprecations inside it) are not
-# what these tests check.
-pytestmark = [
-    pytest.mark.filterwarnings("ignore::UserWarning"),
-    pytest.mark.filterwarnings("ignore::FutureWarning"),
-    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
-]
+pytestmark = FRAMEWORK_WARNINGS
 
 
 class Recorder(pl.Callback):
